@@ -1,0 +1,162 @@
+"""The ``rrlsrn`` command. Each subcommand's options live beside the code that runs it
+(``add_cli`` in its module); user errors print one sentence and exit with status 1."""
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+from tqdm import tqdm
+
+from . import __version__
+from .errors import RRLSRNError
+from .geometry import AXIS_NAMES
+
+
+def parse_point(text: str) -> tuple[float, float, float]:
+    """``"x,y,z"`` → three floats (argparse type)."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3:
+        raise argparse.ArgumentTypeError(f"expected three comma-separated numbers, got {text!r}")
+    return values
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+@contextmanager
+def progress_bar(quiet: bool, unit: str = "slice", desc: str = "") -> Iterator:
+    """A tqdm bar fed by ``(done, total)`` callbacks; silent when quiet or not on a terminal."""
+    bar = tqdm(total=0, unit=unit, desc=desc, disable=quiet or not sys.stderr.isatty(), leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def add_geometry_options(parser: argparse.ArgumentParser) -> None:
+    """Options that fix how an input volume is read (shared by commands that read volumes)."""
+    parser.add_argument("--spacing", metavar="X,Y,Z", help="override the header's voxel spacing (mm, "
+                        "index axes i,j,k), for files whose header lost it")
+    parser.add_argument("--spacing-from-name", action="store_true", help="take the spacing from a "
+                        "'Res<x>_<y>_Spac<z>' part of the file name")
+
+
+def _upscale(args: argparse.Namespace) -> int:
+    from .inference import UpscaleSettings, upscale_file
+    from .io import parse_spacing
+
+    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
+                               batch_size=args.batch_size, tile=args.tile)
+    with progress_bar(args.quiet, desc="super-resolving") as progress:
+        out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
+                           args.keep_dtype, parse_spacing(args.spacing) if args.spacing else None,
+                           args.spacing_from_name, progress)
+    if not args.quiet:
+        print(f"wrote {out}")
+    return 0
+
+
+def _brainmask(args: argparse.Namespace) -> int:
+    import numpy as np
+    import SimpleITK as sitk
+
+    from .brainmask import brain_mask_from_seeds
+    from .geometry import Grid, ras_to_lps
+    from .io import parse_spacing, read_volume, write_volume
+
+    image = read_volume(args.input, parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name)
+    grid = Grid.of(image)
+
+    def to_ijk(ras: list, ijk: list) -> list[tuple[int, int, int]]:
+        points = [grid.lps_to_index(ras_to_lps(p)) for p in ras] + [np.asarray(p) for p in ijk]
+        return [tuple(int(v) for v in np.rint(p)) for p in points]
+
+    mask = brain_mask_from_seeds(image, to_ijk(args.seed, args.seed_ijk),
+                                 to_ijk(args.background, args.background_ijk))
+    out = write_volume(mask, args.output)
+    if not args.quiet:
+        voxels = int(sitk.GetArrayViewFromImage(mask).sum())
+        volume_ml = voxels * float(np.prod(image.GetSpacing())) / 1000
+        print(f"wrote {out} ({voxels} voxels, {volume_ml:.1f} ml)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import benchmark, demo, evaluation, training
+
+    parser = argparse.ArgumentParser(prog="rrlsrn", description="Deep robust residual super-resolution "
+                                     "of (fetal) brain MRI, in-plane ×2/×4.")
+    parser.add_argument("--version", action="version", version=f"rrlsrn {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    up = sub.add_parser("upscale", help="super-resolve a volume", description="Super-resolve a volume "
+                        "in-plane (the two index axes other than the slice axis) and write it with "
+                        "the exact output geometry: voxel-corner bounds equal to the input's.")
+    up.add_argument("input", help="NIfTI, NRRD, MHA file or DICOM series directory")
+    up.add_argument("-o", "--output", required=True, help=".nii.gz, .nii, .nrrd or .mha")
+    up.add_argument("--scale", type=int, choices=(2, 4), default=2)
+    up.add_argument("--weights", help="weights file (default: the shipped RRLSRN ×2 model)")
+    up.add_argument("--slice-axis", choices=("auto",) + AXIS_NAMES, default="auto",
+                    help="index axis across which slices are taken (auto: the one with the largest spacing)")
+    up.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    up.add_argument("--batch-size", type=positive_int, default=8, help="slices per forward pass")
+    up.add_argument("--tile", type=positive_int, default=512,
+                    help="largest slice side (low-res px) run in one piece; larger slices are tiled")
+    up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
+    up.add_argument("--crop-to-mask", type=float, metavar="MARGIN_MM",
+                    help="crop to the mask's bounding box plus this margin before super-resolving")
+    up.add_argument("--keep-dtype", action="store_true", help="write the input's voxel type "
+                    "(rounded and clipped) instead of float32")
+    add_geometry_options(up)
+    up.add_argument("-q", "--quiet", action="store_true")
+    up.set_defaults(func=_upscale)
+
+    bm = sub.add_parser("brainmask", help="brain mask from a few seed points",
+                        description="Segment the brain from points inside it (and optionally outside).")
+    bm.add_argument("input")
+    bm.add_argument("-o", "--output", required=True)
+    bm.add_argument("--seed", type=parse_point, action="append", default=[], metavar="R,A,S",
+                    help="a point inside the brain, RAS mm as 3D Slicer shows it (repeatable)")
+    bm.add_argument("--seed-ijk", type=parse_point, action="append", default=[], metavar="I,J,K",
+                    help="a point inside the brain as voxel indices (repeatable)")
+    bm.add_argument("--background", type=parse_point, action="append", default=[], metavar="R,A,S",
+                    help="a point outside the brain, RAS mm (repeatable)")
+    bm.add_argument("--background-ijk", type=parse_point, action="append", default=[], metavar="I,J,K",
+                    help="a point outside the brain as voxel indices (repeatable)")
+    add_geometry_options(bm)
+    bm.add_argument("-q", "--quiet", action="store_true")
+    bm.set_defaults(func=_brainmask)
+
+    for module in (training, evaluation, benchmark, demo):
+        module.add_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except RRLSRNError as error:
+        print(f"rrlsrn: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("rrlsrn: interrupted; no output was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Volume input and output through SimpleITK, geometry kept, writes atomic.
+
+Readable: NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), MetaImage (.mha, .mhd) and a DICOM
+series given as a directory. Written: .nii, .nii.gz, .nrrd, .mha.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import SimpleITK as sitk
+
+from .errors import RRLSRNError
+
+WRITABLE_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".mha")
+_NAME_GEOMETRY = re.compile(r"Res(\d+(?:\.\d+)?)_(\d+(?:\.\d+)?)_Spac(\d+(?:\.\d+)?)")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return ".nii.gz" if name.endswith(".nii.gz") else path.suffix.lower()
+
+
+def parse_spacing(text: str) -> tuple[float, float, float]:
+    """``"0.78,0.78,4"`` → (0.78, 0.78, 4.0), spacing along index axes i, j, k in mm."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(np.isfinite(v) and v > 0 for v in values):
+        raise RRLSRNError(f"spacing must be three positive numbers X,Y,Z in mm, not {text!r}.")
+    return values
+
+
+def spacing_from_name(path: Path | str) -> tuple[float, float, float]:
+    """Spacing written in a file name as ``Res<si>_<sj>_Spac<sk>`` (the dev stacks' convention)."""
+    match = _NAME_GEOMETRY.search(Path(path).name)
+    if not match:
+        raise RRLSRNError(f"{Path(path).name} has no 'Res<x>_<y>_Spac<z>' part to take the spacing from.")
+    return tuple(float(v) for v in match.groups())
+
+
+def _read_dicom_series(directory: Path) -> sitk.Image:
+    reader = sitk.ImageSeriesReader()
+    series = reader.GetGDCMSeriesIDs(str(directory))
+    if not series:
+        raise RRLSRNError(f"{directory} is a directory without a DICOM series in it.")
+    if len(series) > 1:
+        raise RRLSRNError(f"{directory} holds {len(series)} DICOM series; give a directory with one.")
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(directory), series[0]))
+    return reader.Execute()
+
+
+def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
+                spacing_in_name: bool = False) -> sitk.Image:
+    """Read a scalar 3D volume (a 2D image becomes one slice), optionally fixing its spacing.
+
+    ``spacing`` (i, j, k mm) overrides a broken header; ``spacing_in_name`` takes it from
+    a ``Res.._.._Spac..`` file name. The origin and direction are kept as read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RRLSRNError(f"{path} does not exist.")
+    try:
+        image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+    except RuntimeError:
+        raise RRLSRNError(f"{path} could not be read as a medical image (corrupt, truncated or "
+                          "not NIfTI/NRRD/MHA/DICOM).") from None
+    if image.GetNumberOfComponentsPerPixel() != 1:
+        raise RRLSRNError(f"{path} has {image.GetNumberOfComponentsPerPixel()} components per voxel "
+                          "(RGB or vector image); give a scalar image.")
+    if image.GetDimension() == 2:
+        image = sitk.JoinSeries(image)
+    elif image.GetDimension() == 4 and image.GetSize()[3] == 1:
+        image = image[:, :, :, 0]
+    elif image.GetDimension() != 3:
+        raise RRLSRNError(f"{path} is a {image.GetDimension()}D image of size {image.GetSize()}; "
+                          "give a single 3D volume.")
+    if spacing_in_name:
+        spacing = spacing_from_name(path)
+    if spacing is not None:
+        image.SetSpacing(tuple(float(s) for s in spacing))
+    return image
+
+
+def check_output_path(path: Path | str) -> Path:
+    """The output path, refused early when its format cannot be written."""
+    path = Path(path)
+    if _suffix(path) not in WRITABLE_SUFFIXES:
+        raise RRLSRNError(f"cannot write {path.name}: use one of {', '.join(WRITABLE_SUFFIXES)}.")
+    return path
+
+
+def write_volume(image: sitk.Image, path: Path | str, compress: bool = True) -> Path:
+    """Write atomically: to a temporary file in the same folder, then rename over ``path``."""
+    path = check_output_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_suffix(path), dir=path.parent)
+    os.close(fd)
+    try:
+        sitk.WriteImage(image, tmp, compress)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def cast_like(array: np.ndarray, pixel_id: int) -> np.ndarray:
+    """Round and clip a float array into the numpy type of a SimpleITK pixel type."""
+    dtype = sitk.GetArrayViewFromImage(sitk.Image([1, 1], pixel_id)).dtype
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(array), info.min, info.max).astype(dtype)
+    return array.astype(dtype)

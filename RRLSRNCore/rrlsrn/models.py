@@ -1,0 +1,133 @@
+"""Networks: RRLSRN (one ×2 level, cascaded for ×4/×8) and the SRCNN 9-5-5 baseline.
+
+Every model maps a normalised low-resolution batch ``(N, 1, h, w)`` to ``(N, 1, s·h, s·w)``
+and exposes ``scale``; the rest of the library only relies on that.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .degrade import bicubic_upsample
+
+
+def bilinear_upsampling_kernel(size: int = 4) -> torch.Tensor:
+    """The (size × size) bilinear kernel that makes a stride-2 transposed conv bilinear ×2."""
+    factor = (size + 1) // 2
+    centre = factor - 1 if size % 2 == 1 else factor - 0.5
+    t = torch.arange(size, dtype=torch.float32)
+    g = 1 - torch.abs(t - centre) / factor
+    return g[:, None] * g[None, :]
+
+
+class RRLSRNLevel(nn.Module):
+    """One ×2 RRLSRN level: ŷ = U(x) + R(x).
+
+    Feature branch R: input conv, ``depth`` convs (3×3×``features``, leaky ReLU 0.2), a
+    transposed conv upsampling the features, and a 3×3 conv to one residual channel.
+    Image branch U: a learned 4×4 stride-2 transposed conv initialised bilinear.
+
+    ``feature_upconv_kernel`` 4 is the paper's (padding 1); 3 is released LapSRN's (padding 0
+    then crop the last row and column, MatConvNet's crop [0 1 0 1]). With
+    ``feature_upconv=False`` the residual is predicted at low resolution and upsampled by the
+    image branch (the paper's ablation without the feature-branch transposed conv).
+    """
+
+    def __init__(self, features: int = 64, depth: int = 10, feature_upconv_kernel: int = 4,
+                 feature_upconv: bool = True):
+        super().__init__()
+        if feature_upconv_kernel not in (3, 4):
+            raise ValueError("feature_upconv_kernel must be 3 or 4")
+        act = lambda: nn.LeakyReLU(0.2, inplace=True)  # noqa: E731
+        layers: list[nn.Module] = [nn.Conv2d(1, features, 3, padding=1), act()]
+        for _ in range(depth):
+            layers += [nn.Conv2d(features, features, 3, padding=1), act()]
+        self.features = nn.Sequential(*layers)
+        self.feature_upconv_kernel = feature_upconv_kernel
+        self.feature_up = None
+        if feature_upconv:
+            pad = 1 if feature_upconv_kernel == 4 else 0
+            self.feature_up = nn.ConvTranspose2d(features, features, feature_upconv_kernel, stride=2, padding=pad)
+            self.feature_act = act()
+        self.residual = nn.Conv2d(features, 1, 3, padding=1)
+        self.image_up = nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1, bias=False)
+        self._initialise()
+
+    def _initialise(self) -> None:
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+                nn.init.kaiming_normal_(m.weight, a=0.2, nonlinearity="leaky_relu")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+        nn.init.normal_(self.residual.weight, std=1e-3)  # start as the bilinear image branch
+        with torch.no_grad():
+            self.image_up.weight.copy_(bilinear_upsampling_kernel(4).view(1, 1, 4, 4))
+            if self.feature_up is not None and self.feature_upconv_kernel == 4:
+                self.feature_up.weight.mul_(0).add_(torch.eye(self.feature_up.in_channels)[:, :, None, None]
+                                                    * bilinear_upsampling_kernel(4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.features(x)
+        if self.feature_up is None:
+            return self.image_up(x + self.residual(f))
+        f = self.feature_up(f)
+        if self.feature_upconv_kernel == 3:
+            f = f[..., :-1, :-1]
+        return self.image_up(x) + self.residual(self.feature_act(f))
+
+
+class RRLSRN(nn.Module):
+    """RRLSRN for ×2, ×4 or ×8: one trained ×2 level per factor of two, applied in turn."""
+
+    def __init__(self, scale: int = 2, **level_kwargs):
+        super().__init__()
+        n_levels = {2: 1, 4: 2, 8: 3}.get(scale)
+        if n_levels is None:
+            raise ValueError("RRLSRN scale must be 2, 4 or 8")
+        self.scale = scale
+        self.levels = nn.ModuleList(RRLSRNLevel(**level_kwargs) for _ in range(n_levels))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for level in self.levels:
+            x = level(x)
+        return x
+
+
+class Cascade(nn.Module):
+    """A ×2 model applied ``times`` times (×4, ×8 from ×2 weights, as LapSRN does)."""
+
+    def __init__(self, model: nn.Module, times: int):
+        super().__init__()
+        self.model = model
+        self.times = times
+        self.scale = model.scale ** times
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for _ in range(self.times):
+            x = self.model(x)
+        return x
+
+
+class SRCNN(nn.Module):
+    """SRCNN 9-5-5 (Dong et al.) on the bicubic-upsampled image, residual-free as published."""
+
+    def __init__(self, scale: int = 2, f1: int = 64, f2: int = 32):
+        super().__init__()
+        self.scale = scale
+        self.body = nn.Sequential(
+            nn.Conv2d(1, f1, 9, padding=4), nn.ReLU(inplace=True),
+            nn.Conv2d(f1, f2, 5, padding=2), nn.ReLU(inplace=True),
+            nn.Conv2d(f2, 1, 5, padding=2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(bicubic_upsample(x, self.scale))
+
+
+ARCHITECTURES = {"rrlsrn": RRLSRN, "srcnn": SRCNN}
+
+
+def build_model(arch: str, config: dict) -> nn.Module:
+    """Instantiate an architecture by name with its stored configuration."""
+    if arch not in ARCHITECTURES:
+        raise ValueError(f"unknown architecture {arch!r}")
+    return ARCHITECTURES[arch](**config)

@@ -1,0 +1,456 @@
+"""Training: 2D patches from volumes, low resolution simulated per batch, resumable, DDP-ready.
+
+Run as ``rrlsrn train`` (one process) or ``torchrun --nproc-per-node N -m rrlsrn.cli train``
+(DistributedDataParallel: gloo on CPU, nccl on GPU; the global batch is split over ranks).
+All randomness comes from torch generators reseeded from (seed, rank, epoch), so a run
+resumed from an epoch checkpoint continues exactly as an uninterrupted one.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, fields
+from fnmatch import fnmatch
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from . import io
+from .degrade import cubic_spline_upsample, simulate_lr
+from .errors import RRLSRNError
+from .intensity import Normalisation
+from .losses import SRLoss
+from .models import build_model
+from .weights import load_lapsrn_mat, load_model, save_weights
+
+VOLUME_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".mha", ".mhd")
+DEFAULT_EXCLUDES = ("*mask*", "*brainparts*", "*seg*", "*label*", "*dseg*")
+FOREGROUND = 0.05  # normalised intensity above which a voxel counts as tissue
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a training run (saved in its checkpoint and ``config.json``)."""
+
+    inputs: list[str] = field(default_factory=list)
+    val: list[str] = field(default_factory=list)
+    out: str = "runs/rrlsrn"
+    recipe: str = "default"
+    arch: str = "rrlsrn"
+    scale: int = 2
+    feature_upconv_kernel: int = 4
+    feature_upconv: bool = True
+    init: str = "scratch"
+    lapsrn_mat: str | None = None
+    degradation: str = "mix"
+    kspace_fraction: float = 0.5
+    blur_max: float = 0.0
+    noise_max: float = 0.0
+    patch_size: int = 64
+    batch_size: int = 16
+    epochs: int = 20
+    steps_per_epoch: int = 100
+    lr: float | None = None
+    charbonnier_weight: float = 1.0
+    gdl_weight: float = 1.0
+    foreground_fraction: float = 0.9
+    val_slices: int = 8
+    seed: int = 0
+    threads: int = 0
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+
+    def model_config(self) -> dict:
+        if self.arch == "srcnn":
+            return {"scale": self.scale}
+        return {"scale": self.scale, "feature_upconv_kernel": self.feature_upconv_kernel,
+                "feature_upconv": self.feature_upconv}
+
+
+# ---------------------------------------------------------------------------- data
+
+def find_volumes(items: list[str], exclude: list[str]) -> list[Path]:
+    """Volume files named directly or found in folders (not matching ``exclude`` patterns)."""
+    found: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.name.lower().endswith(VOLUME_SUFFIXES)
+                            and not any(fnmatch(p.name.lower(), pat) for pat in exclude))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise RRLSRNError(f"training input {path} does not exist.")
+    if not found:
+        raise RRLSRNError(f"no volumes found in {', '.join(items) or 'the inputs'}.")
+    return found
+
+
+def load_normalised(path: Path) -> np.ndarray:
+    """A volume as a normalised float32 array ``[k, j, i]``."""
+    import SimpleITK as sitk
+
+    array = sitk.GetArrayFromImage(io.read_volume(path)).astype(np.float32)
+    return Normalisation.fit(array).apply(array)
+
+
+class PatchSampler:
+    """Random 2D patches across every axis whose in-plane spacing is isotropic, mostly centred on
+    tissue (foreground-biased), from volumes held in memory."""
+
+    def __init__(self, paths: list[Path], patch: int, foreground_fraction: float):
+        self.volumes = [load_normalised(p) for p in paths]
+        self.patch, self.fg_fraction = patch, foreground_fraction
+        self.foreground = []
+        for v in self.volumes:
+            idx = np.flatnonzero(v > FOREGROUND)
+            self.foreground.append(torch.from_numpy(idx[:: max(1, idx.size // 500_000)]))
+        self.axes = [self._in_plane_axes(p) for p in paths]
+
+    @staticmethod
+    def _in_plane_axes(path: Path) -> list[int]:
+        """numpy axes across which slices are isotropic in-plane (all three for isotropic volumes)."""
+        import SimpleITK as sitk
+
+        reader = sitk.ImageFileReader()
+        reader.SetFileName(str(path))
+        reader.ReadImageInformation()
+        s = reader.GetSpacing()[::-1]  # numpy axis order
+        return [a for a in range(3) if np.isclose(*(s[b] for b in range(3) if b != a), rtol=0.05)] or [0]
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """``(n, 1, P, P)`` HR patches."""
+        p = self.patch
+        out = np.zeros((n, 1, p, p), np.float32)
+        for b in range(n):
+            v = int(torch.randint(len(self.volumes), (1,), generator=generator))
+            vol = self.volumes[v]
+            axes = self.axes[v]
+            axis = axes[int(torch.randint(len(axes), (1,), generator=generator))]
+            fg = self.foreground[v]
+            if fg.numel() and torch.rand(1, generator=generator).item() < self.fg_fraction:
+                centre = np.unravel_index(int(fg[torch.randint(fg.numel(), (1,), generator=generator)]), vol.shape)
+            else:
+                centre = [int(torch.randint(n_, (1,), generator=generator)) for n_ in vol.shape]
+            plane = np.take(vol, centre[axis], axis=axis)
+            rows, cols = [c for a, c in enumerate(centre) if a != axis]
+            r0, c0 = rows - p // 2, cols - p // 2
+            src = plane[max(r0, 0):r0 + p, max(c0, 0):c0 + p]
+            out[b, 0, max(-r0, 0):max(-r0, 0) + src.shape[0], max(-c0, 0):max(-c0, 0) + src.shape[1]] = src
+        return torch.from_numpy(out)
+
+
+def augment(hr: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Random flips, 90° rotations, gamma and contrast changes (per patch)."""
+    out = []
+    for x in hr:
+        k = int(torch.randint(4, (1,), generator=generator))
+        x = torch.rot90(x, k, dims=(-2, -1))
+        if torch.rand(1, generator=generator).item() < 0.5:
+            x = torch.flip(x, dims=(-1,))
+        gamma = math.exp((torch.rand(1, generator=generator).item() - 0.5) * 0.6)
+        contrast = 0.8 + 0.4 * torch.rand(1, generator=generator).item()
+        out.append(x.clamp(min=0) ** gamma * contrast)
+    return torch.stack(out)
+
+
+def make_lr(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> torch.Tensor:
+    """Low-resolution inputs for a batch: bicubic, k-space or a per-patch mix, blur and noise."""
+    n = hr.shape[0]
+    if cfg.degradation == "mix":
+        kspace = torch.rand(n, generator=generator) < cfg.kspace_fraction
+    else:
+        kspace = torch.full((n,), cfg.degradation == "kspace")
+    lr = torch.empty(n, 1, hr.shape[-2] // cfg.scale, hr.shape[-1] // cfg.scale)
+    for i in range(n):
+        blur = cfg.blur_max * torch.rand(1, generator=generator).item()
+        noise = cfg.noise_max * torch.rand(1, generator=generator).item()
+        lr[i] = simulate_lr(hr[i], "kspace" if kspace[i] else "bicubic", cfg.scale, blur, noise, generator)
+    return lr
+
+
+def validation_slices(paths: list[Path], per_volume: int, scale: int, patch: int = 128) -> torch.Tensor:
+    """Fixed validation HR crops: the ``per_volume`` most tissue-rich axial-ish slices of each
+    volume (across numpy axis 0), centre-cropped to ``patch``² around their tissue."""
+    crops = []
+    for path in paths:
+        vol = load_normalised(path)
+        tissue = (vol > FOREGROUND).sum(axis=(1, 2))
+        for z in sorted(np.argsort(tissue)[::-1][:per_volume]):
+            plane = vol[z]
+            rows, cols = np.nonzero(plane > FOREGROUND)
+            r = int(np.clip(rows.mean() - patch // 2, 0, max(plane.shape[0] - patch, 0)))
+            c = int(np.clip(cols.mean() - patch // 2, 0, max(plane.shape[1] - patch, 0)))
+            crop = np.zeros((patch, patch), np.float32)
+            part = plane[r:r + patch, c:c + patch]
+            crop[:part.shape[0], :part.shape[1]] = part
+            crops.append(crop)
+    return torch.from_numpy(np.stack(crops))[:, None]
+
+
+def psnr_ssim(pred: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+    """Mean PSNR and SSIM over slices, data range 1 on normalised intensities, whole slice."""
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+    p = np.clip(pred, 0, 1)
+    ps = [peak_signal_noise_ratio(t, q, data_range=1.0) for q, t in zip(p, target)]
+    ss = [structural_similarity(t, q, data_range=1.0) for q, t in zip(p, target)]
+    return float(np.mean(ps)), float(np.mean(ss))
+
+
+# ---------------------------------------------------------------------------- loop
+
+def _atomic_torch_save(obj: dict, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        torch.save(obj, tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _optimiser(model: nn.Module, cfg: TrainConfig, total_steps: int):
+    """``paper``: SGD momentum 0.9, wd 1e-4, lr 1e-5 (bias ×0.1), halved every 50 epochs.
+    ``default``: Adam 2e-4 with cosine decay to 1 % over the run."""
+    if cfg.recipe == "paper":
+        weights = [p for n, p in model.named_parameters() if not n.endswith("bias")]
+        biases = [p for n, p in model.named_parameters() if n.endswith("bias")]
+        lr = cfg.lr or 1e-5
+        opt = torch.optim.SGD([{"params": weights}, {"params": biases, "lr": lr * 0.1}], lr=lr,
+                              momentum=0.9, weight_decay=1e-4)
+        step_size = 50 * cfg.steps_per_epoch
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 ** (s // step_size))
+    elif cfg.recipe == "default":
+        opt = torch.optim.Adam(model.parameters(), lr=cfg.lr or 2e-4)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(s / max(total_steps, 1), 1.0))))
+    else:
+        raise RRLSRNError(f"recipe must be 'paper' or 'default', not {cfg.recipe!r}.")
+    return opt, sched
+
+
+def _initial_model(cfg: TrainConfig) -> nn.Module:
+    if cfg.init == "scratch":
+        return build_model(cfg.arch, cfg.model_config())
+    if cfg.init == "lapsrn":
+        if cfg.arch != "rrlsrn" or cfg.scale != 2 or cfg.feature_upconv_kernel != 3 or not cfg.feature_upconv:
+            raise RRLSRNError("--init lapsrn needs --arch rrlsrn, --scale 2 and --feature-upconv-kernel 3.")
+        if not cfg.lapsrn_mat:
+            raise RRLSRNError("--init lapsrn needs --lapsrn-mat PATH to LapSRN_x2.mat.")
+        return load_lapsrn_mat(cfg.lapsrn_mat)
+    model = build_model(cfg.arch, cfg.model_config())
+    source = load_model(cfg.init)
+    if cfg.arch == "rrlsrn" and hasattr(source, "levels"):
+        for level in model.levels:  # every ×2 level starts from the given ×2 weights
+            level.load_state_dict(source.levels[0].state_dict())
+    else:
+        model.load_state_dict(source.state_dict())
+    return model
+
+
+def _distributed() -> tuple[int, int]:
+    """(rank, world size), initialising the process group under torchrun."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return (dist.get_rank(), world) if world > 1 else (0, 1)
+
+
+def _plot_curves(log_path: Path, png_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with open(log_path) as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return
+    epochs = [int(r["epoch"]) for r in rows]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.2))
+    a.plot(epochs, [float(r["train_loss"]) for r in rows])
+    a.set(xlabel="epoch", ylabel="training loss", yscale="log")
+    if rows[0]["val_psnr"]:
+        b.plot(epochs, [float(r["val_psnr"]) for r in rows], label="model")
+        b.plot(epochs, [float(r["spline_psnr"]) for r in rows], "--", label="cubic spline")
+        b.set(xlabel="epoch", ylabel="validation PSNR (dB)")
+        b.legend()
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=100)
+    plt.close(fig)
+
+
+def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path:
+    """Run (or resume) training; returns the path of the best weights (``best.pt``)."""
+    from tqdm import tqdm
+
+    rank, world = _distributed()
+    if cfg.batch_size % world:
+        raise RRLSRNError(f"batch size {cfg.batch_size} does not split over {world} processes.")
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt_path, log_path = out / "checkpoint.pt", out / "log.csv"
+
+    total_steps = cfg.epochs * cfg.steps_per_epoch
+    torch.manual_seed(cfg.seed)
+    model = _initial_model(cfg).to(device)
+    opt, sched = _optimiser(model, cfg, total_steps)
+    start_epoch, best = 0, -math.inf
+    if resume:
+        if not ckpt_path.exists():
+            raise RRLSRNError(f"nothing to resume: {ckpt_path} does not exist.")
+        state = torch.load(ckpt_path, map_location=device, weights_only=True)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        start_epoch, best = state["epoch"], state["best_psnr"]
+    elif rank == 0:
+        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
+        log_path.unlink(missing_ok=True)
+    net = nn.parallel.DistributedDataParallel(model) if world > 1 else model
+
+    sampler = PatchSampler(find_volumes(cfg.inputs, cfg.exclude), cfg.patch_size, cfg.foreground_fraction)
+    val_paths = find_volumes(cfg.val, cfg.exclude) if cfg.val else []
+    val_hr = validation_slices(val_paths, cfg.val_slices, cfg.scale) if rank == 0 and val_paths else None
+    if val_hr is not None:
+        val_lr = simulate_lr(val_hr, "bicubic", cfg.scale)
+        spline = psnr_ssim(cubic_spline_upsample(val_lr[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
+    loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
+    local_batch = cfg.batch_size // world
+
+    for epoch in range(start_epoch, cfg.epochs):
+        generator = torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch * 7919 + rank)
+        net.train()
+        t0, losses = time.time(), []
+        steps = tqdm(range(cfg.steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False,
+                     disable=not progress or rank != 0 or not sys.stderr.isatty())
+        for step in steps:
+            hr = augment(sampler.sample(local_batch, generator), generator)
+            lr = make_lr(hr, cfg, generator)
+            loss = loss_fn(net(lr.to(device)), hr.to(device))
+            if not torch.isfinite(loss):
+                raise RRLSRNError(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
+                                  "lower the learning rate.")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+            steps.set_postfix(loss=f"{np.mean(losses[-20:]):.4g}")
+        if rank == 0:
+            row = {"epoch": epoch + 1, "step": (epoch + 1) * cfg.steps_per_epoch, "train_loss": np.mean(losses),
+                   "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t0, 2),
+                   "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": ""}
+            if val_hr is not None:
+                model.eval()
+                with torch.inference_mode():
+                    pred = torch.cat([model(b.to(device)).cpu() for b in val_lr.split(16)])
+                v = psnr_ssim(pred[:, 0].numpy(), val_hr[:, 0].numpy())
+                row.update(val_psnr=round(v[0], 3), val_ssim=round(v[1], 4),
+                           spline_psnr=round(spline[0], 3), spline_ssim=round(spline[1], 4))
+            score = row["val_psnr"] if row["val_psnr"] != "" else -row["train_loss"]
+            meta = {"epoch": epoch + 1, "steps": row["step"], "recipe": cfg.recipe, "degradation": cfg.degradation,
+                    "val_psnr": row["val_psnr"], "spline_psnr": row["spline_psnr"]}
+            save_weights(model, out / "last.pt", cfg.arch, cfg.model_config(), meta)
+            if score > best:
+                best = score
+                save_weights(model, out / "best.pt", cfg.arch, cfg.model_config(), meta)
+            _atomic_torch_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                                "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_psnr": best}, ckpt_path)
+            new = not log_path.exists()
+            with open(log_path, "a", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=list(row))
+                if new:
+                    writer.writeheader()
+                writer.writerow(row)
+            _plot_curves(log_path, out / "curves.png")
+            if progress:
+                val = f", val PSNR {row['val_psnr']} dB (spline {row['spline_psnr']})" if row["val_psnr"] != "" else ""
+                print(f"epoch {epoch + 1}/{cfg.epochs}: loss {row['train_loss']:.4g}{val}, {row['seconds']} s", flush=True)
+        if world > 1:
+            dist.barrier()
+    if world > 1:
+        dist.destroy_process_group()
+    return out / "best.pt"
+
+
+# ---------------------------------------------------------------------------- command line
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train RRLSRN or SRCNN on HR volumes",
+                       description="Train on 2D patches of HR volumes with LR simulated per batch. "
+                       "Options can also come from a JSON file (--config) with the same names.")
+    p.add_argument("inputs", nargs="*", help="training volumes or folders")
+    p.add_argument("--config", help="JSON file of options (command-line options override it)")
+    p.add_argument("--val", action="append", help="validation volume or folder (repeatable)")
+    p.add_argument("--out", help="run folder: checkpoint.pt, best.pt, last.pt, log.csv, curves.png")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
+    p.add_argument("--recipe", choices=("default", "paper"))
+    p.add_argument("--arch", choices=("rrlsrn", "srcnn"))
+    p.add_argument("--scale", type=int, choices=(2, 4, 8))
+    p.add_argument("--feature-upconv-kernel", type=int, choices=(3, 4))
+    p.add_argument("--no-feature-upconv", dest="feature_upconv", action="store_false", default=None,
+                   help="ablation: predict the residual at low resolution, upsampled by the image branch")
+    p.add_argument("--init", help="scratch, lapsrn (with --lapsrn-mat) or a weights file")
+    p.add_argument("--lapsrn-mat", help="path to the official LapSRN_x2.mat")
+    p.add_argument("--degradation", choices=("bicubic", "kspace", "mix"))
+    p.add_argument("--kspace-fraction", type=float, help="share of k-space-truncated patches with 'mix'")
+    p.add_argument("--blur-max", type=float, help="largest random Gaussian blur sigma (HR px)")
+    p.add_argument("--noise-max", type=float, help="largest random Rician noise sigma (normalised units)")
+    p.add_argument("--patch-size", type=int)
+    p.add_argument("--batch-size", type=int, help="global batch (split over torchrun processes)")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--steps-per-epoch", type=int)
+    p.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
+    p.add_argument("--charbonnier-weight", type=float)
+    p.add_argument("--gdl-weight", type=float, help="0 disables the gradient difference loss")
+    p.add_argument("--foreground-fraction", type=float)
+    p.add_argument("--val-slices", type=int, help="validation slices per volume")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--threads", type=int, help="torch CPU threads per process (0: torch's default)")
+    p.add_argument("--exclude", action="append", help="file-name pattern skipped in folders")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_run)
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """TrainConfig from defaults, then the JSON config file, then explicit options."""
+    values: dict = {}
+    if args.config:
+        try:
+            values = json.loads(Path(args.config).read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise RRLSRNError(f"cannot read the config file {args.config}: {error}.") from None
+        unknown = set(values) - {f.name for f in fields(TrainConfig)}
+        if unknown:
+            raise RRLSRNError(f"unknown option(s) in {args.config}: {', '.join(sorted(unknown))}.")
+    for f in fields(TrainConfig):
+        value = getattr(args, f.name, None)
+        if value not in (None, []):
+            values[f.name] = value
+    return TrainConfig(**values)
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = config_from_args(args)
+    if args.resume and (Path(cfg.out) / "config.json").exists():
+        saved = json.loads((Path(cfg.out) / "config.json").read_text())
+        cfg = TrainConfig(**{**saved, "epochs": cfg.epochs if args.epochs else saved["epochs"]})
+    if not cfg.inputs:
+        raise RRLSRNError("give training volumes or folders (or a --config with 'inputs').")
+    best = train(cfg, resume=args.resume, progress=not args.quiet)
+    if int(os.environ.get("RANK", "0")) == 0 and not args.quiet:
+        print(f"best weights: {best}")
+    return 0
