@@ -24,3 +24,29 @@ def dev_stacks(shared_data: Path) -> list[Path]:
                     if "_brainparts" not in p.name)
     assert len(stacks) == 4
     return stacks
+
+
+@pytest.fixture(scope="session")
+def random_weights(tmp_path_factory) -> Path:
+    """A valid but untrained ×2 RRLSRN weights file (for plumbing tests, not quality)."""
+    import torch
+
+    from rrlsrn.models import RRLSRN
+    from rrlsrn.weights import save_weights
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("weights") / "random_x2.pt"
+    return save_weights(RRLSRN(scale=2), path, "rrlsrn", {"scale": 2})
+
+
+@pytest.fixture(scope="session")
+def mni_slices():
+    """Axial slices of the real MNI152 T1 (shipped in nilearn), normalised, even-sized."""
+    import numpy as np
+
+    nilearn = pytest.importorskip("nilearn.datasets", reason="nilearn (test extra) is not installed")
+    from rrlsrn.intensity import Normalisation
+
+    volume = np.asarray(nilearn.load_mni152_template(resolution=1).get_fdata(), np.float32)
+    volume = Normalisation.fit(volume).apply(volume)
+    return np.ascontiguousarray(volume[:196, :232, 50:110:10].transpose(2, 0, 1))

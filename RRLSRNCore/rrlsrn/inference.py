@@ -136,7 +136,7 @@ def resample_mask(mask: sitk.Image, reference: sitk.Image) -> sitk.Image:
 
 def crop_to_mask(image: sitk.Image, mask: sitk.Image, margin_mm: float) -> sitk.Image:
     """``image`` cropped to the bounding box of ``mask`` grown by ``margin_mm`` (geometry kept)."""
-    on_grid = sitk.GetArrayViewFromImage(resample_mask(mask, image))
+    on_grid = sitk.GetArrayFromImage(resample_mask(mask, image))
     start, size = bounding_box_with_margin(on_grid, image.GetSpacing(), margin_mm)
     return sitk.RegionOfInterest(image, size, start)
 
@@ -163,7 +163,7 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
     mask = io.read_volume(mask_path) if mask_path is not None else None
     if mask is not None and (spacing is not None or spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
-    if mask is not None and not sitk.GetArrayViewFromImage(resample_mask(mask, image)).any():
+    if mask is not None and not sitk.GetArrayFromImage(resample_mask(mask, image)).any():
         raise RRLSRNError(f"the mask {mask_path} marks no voxel inside the image.")
     if crop_margin_mm is not None:
         image = crop_to_mask(image, mask, crop_margin_mm)

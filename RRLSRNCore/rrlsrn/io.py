@@ -5,8 +5,10 @@ series given as a directory. Written: .nii, .nii.gz, .nrrd, .mha.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import zlib
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -55,6 +57,21 @@ def _read_dicom_series(directory: Path) -> sitk.Image:
     return reader.Execute()
 
 
+def _nifti_is_truncated(path: Path, image: sitk.Image) -> bool:
+    """ITK reads a truncated NIfTI without complaint (zero-filled); check its length instead."""
+    needed = 348 + sitk.GetArrayViewFromImage(image).nbytes
+    if _suffix(path) == ".nii":
+        return path.stat().st_size < needed
+    length = 0
+    try:
+        with gzip.open(path, "rb") as f:
+            while block := f.read(1 << 22):
+                length += len(block)
+    except (EOFError, OSError, zlib.error):
+        return True
+    return length < needed
+
+
 def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
                 spacing_in_name: bool = False) -> sitk.Image:
     """Read a scalar 3D volume (a 2D image becomes one slice), optionally fixing its spacing.
@@ -67,6 +84,8 @@ def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
         raise RRLSRNError(f"{path} does not exist.")
     try:
         image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
+        if _suffix(path) in (".nii", ".nii.gz") and _nifti_is_truncated(path, image):
+            raise RuntimeError("truncated")
     except RuntimeError:
         raise RRLSRNError(f"{path} could not be read as a medical image (corrupt, truncated or "
                           "not NIfTI/NRRD/MHA/DICOM).") from None
@@ -112,7 +131,7 @@ def write_volume(image: sitk.Image, path: Path | str, compress: bool = True) -> 
 
 def cast_like(array: np.ndarray, pixel_id: int) -> np.ndarray:
     """Round and clip a float array into the numpy type of a SimpleITK pixel type."""
-    dtype = sitk.GetArrayViewFromImage(sitk.Image([1, 1], pixel_id)).dtype
+    dtype = sitk.GetArrayFromImage(sitk.Image([1, 1], pixel_id)).dtype
     if np.issubdtype(dtype, np.integer):
         info = np.iinfo(dtype)
         return np.clip(np.rint(array), info.min, info.max).astype(dtype)

@@ -1,0 +1,92 @@
+"""Volume super-resolution: exact output grid, tiling, masks, crops, dtypes, devices."""
+import numpy as np
+import pytest
+import SimpleITK as sitk
+import torch
+
+from rrlsrn import io
+from rrlsrn.errors import RRLSRNError
+from rrlsrn.geometry import Grid
+from rrlsrn.inference import (UpscaleSettings, _forward, resolve_device, super_resolve_slices, upscale_file,
+                              upscale_image)
+from rrlsrn.models import RRLSRN
+from rrlsrn.weights import load_model
+from test_geometry import oblique_image
+
+
+def assert_same_bounds(a: sitk.Image, b: sitk.Image) -> None:
+    for x, y in zip(Grid.of(a).corner_bounds(), Grid.of(b).corner_bounds()):
+        assert np.allclose(x, y, atol=1e-4)
+
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_tiled_output_equals_untiled(scale):
+    torch.manual_seed(0)
+    model = RRLSRN(scale=scale).eval()
+    x = torch.rand(1, 1, 130, 70)
+    with torch.inference_mode():
+        assert torch.allclose(_forward(model, x, tile=100), model(x), atol=1e-5)
+
+
+def test_upscale_image_geometry_voxels_and_slice_axis(random_weights):
+    image = oblique_image(size=(20, 18, 6), spacing=(0.47, 0.47, 4.0))
+    out = upscale_image(image, load_model(random_weights), UpscaleSettings(device="cpu"))
+    assert out.GetSize() == (40, 36, 6)
+    assert out.GetNumberOfPixels() == 4 * image.GetNumberOfPixels()
+    assert out.GetPixelID() == sitk.sitkFloat32
+    assert_same_bounds(image, out)
+    # A thick first axis is the slice axis: SR happens in j and k.
+    thick_i = oblique_image(size=(5, 18, 16), spacing=(3.0, 0.5, 0.5))
+    assert upscale_image(thick_i, load_model(random_weights)).GetSize() == (5, 36, 32)
+
+
+def test_normalisation_is_undone_and_constant_volume_stays_constant(random_weights):
+    model = load_model(random_weights)
+    slices = np.random.default_rng(0).uniform(100, 900, (2, 16, 16)).astype(np.float32)
+    from rrlsrn.intensity import Normalisation
+
+    out = super_resolve_slices(model, slices, normalisation=Normalisation.fit(slices))
+    assert 50 < out.mean() < 950  # back in the input's intensity range, not [0, 1]
+    flat = sitk.Image([8, 8, 3], sitk.sitkFloat32) + 7.0
+    assert np.all(sitk.GetArrayViewFromImage(upscale_image(flat, model)) == 7.0)
+
+
+def test_real_stack_mask_crop_and_keep_dtype(dev_stacks, random_weights, tmp_path):
+    stack = dev_stacks[3]  # the smallest: 136×136×22 at 0.78×0.78×4 mm
+    parts = stack.with_name(stack.name.replace(".nii.gz", "_brainparts.nii.gz"))
+    image = io.read_volume(stack, spacing_in_name=True)
+    out_path = upscale_file(stack, tmp_path / "sr.nii.gz", random_weights, UpscaleSettings(device="cpu"),
+                            mask_path=parts, crop_margin_mm=5.0, keep_dtype=True, spacing_in_name=True)
+    out = io.read_volume(out_path)
+    assert out.GetPixelID() == image.GetPixelID()
+    assert np.allclose(out.GetSpacing(), (0.7813 / 2, 0.7813 / 2, 4.0))
+    # Cropped: inside the input's bounds, around the brain plus 5 mm (not the whole field of view).
+    lo_in, hi_in = Grid.of(image).corner_bounds()
+    lo, hi = Grid.of(out).corner_bounds()
+    assert np.all(lo >= lo_in - 1e-4) and np.all(hi <= hi_in + 1e-4)
+    assert out.GetSize()[0] < 2 * image.GetSize()[0]
+    # Zero outside the mask: no voxel outside the (resampled) brain parts is non-zero.
+    mask = sitk.ReadImage(str(parts))
+    mask.SetSpacing(image.GetSpacing())
+    inside = sitk.GetArrayFromImage(sitk.Resample(sitk.NotEqual(mask, 0), out, sitk.Transform(),
+                                                      sitk.sitkNearestNeighbor))
+    values = sitk.GetArrayViewFromImage(out)
+    assert np.all(values[inside == 0] == 0) and np.count_nonzero(values[inside == 1]) > 0.9 * inside.sum()
+
+
+def test_user_errors(tmp_path, random_weights):
+    image = io.write_volume(oblique_image(size=(8, 8, 3)), tmp_path / "in.nii.gz")
+    with pytest.raises(RRLSRNError, match="input path"):
+        upscale_file(image, image, random_weights)
+    with pytest.raises(RRLSRNError, match="needs --mask"):
+        upscale_file(image, tmp_path / "o.nii.gz", random_weights, crop_margin_mm=3)
+    empty = io.write_volume(sitk.Image([8, 8, 3], sitk.sitkUInt8), tmp_path / "empty_mask.nii.gz")
+    with pytest.raises(RRLSRNError, match="marks no voxel"):
+        upscale_file(image, tmp_path / "o.nii.gz", random_weights, mask_path=empty)
+    nan = oblique_image(size=(8, 8, 3))
+    nan[1, 1, 1] = float("nan")
+    with pytest.raises(RRLSRNError, match="NaN"):
+        upscale_image(nan, load_model(random_weights))
+    with pytest.raises(RRLSRNError, match="not available"):
+        resolve_device("cuda" if not torch.cuda.is_available() else "mps")
+    assert not (tmp_path / "o.nii.gz").exists()
