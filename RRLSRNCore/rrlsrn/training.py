@@ -289,8 +289,12 @@ def _plot_curves(log_path: Path, png_path: Path) -> None:
     plt.close(fig)
 
 
-def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path:
-    """Run (or resume) training; returns the path of the best weights (``best.pt``)."""
+def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_limit_min: float | None = None) -> Path:
+    """Run (or resume) training; returns the path of the best weights (``best.pt``).
+
+    With ``time_limit_min`` the run stops after the first epoch that ends past the limit
+    (its checkpoint written), to be continued later with ``resume=True``.
+    """
     from tqdm import tqdm
 
     rank, world = _distributed()
@@ -329,6 +333,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
         spline = psnr_ssim(cubic_spline_upsample(val_lr[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
     loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
     local_batch = cfg.batch_size // world
+    started = time.time()
 
     for epoch in range(start_epoch, cfg.epochs):
         generator = torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch * 7919 + rank)
@@ -381,6 +386,10 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> Path
                 print(f"epoch {epoch + 1}/{cfg.epochs}: loss {row['train_loss']:.4g}{val}, {row['seconds']} s", flush=True)
         if world > 1:
             dist.barrier()
+        if time_limit_min is not None and time.time() - started > 60 * time_limit_min and epoch + 1 < cfg.epochs:
+            if rank == 0 and progress:
+                print(f"time limit reached after epoch {epoch + 1}; continue with --resume", flush=True)
+            break
     if world > 1:
         dist.destroy_process_group()
     return out / "best.pt"
@@ -397,6 +406,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--val", action="append", help="validation volume or folder (repeatable)")
     p.add_argument("--out", help="run folder: checkpoint.pt, best.pt, last.pt, log.csv, curves.png")
     p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
+    p.add_argument("--time-limit", type=float, metavar="MINUTES",
+                   help="stop after the epoch that ends past this time (resume later with --resume)")
     p.add_argument("--recipe", choices=("default", "paper"))
     p.add_argument("--arch", choices=("rrlsrn", "srcnn"))
     p.add_argument("--scale", type=int, choices=(2, 4, 8))
@@ -450,7 +461,7 @@ def _run(args: argparse.Namespace) -> int:
         cfg = TrainConfig(**{**saved, "epochs": cfg.epochs if args.epochs else saved["epochs"]})
     if not cfg.inputs:
         raise RRLSRNError("give training volumes or folders (or a --config with 'inputs').")
-    best = train(cfg, resume=args.resume, progress=not args.quiet)
+    best = train(cfg, resume=args.resume, progress=not args.quiet, time_limit_min=args.time_limit)
     if int(os.environ.get("RANK", "0")) == 0 and not args.quiet:
         print(f"best weights: {best}")
     return 0

@@ -1,0 +1,106 @@
+"""Training: the loss goes down, resume continues exactly, configs, and a 2-process DDP run."""
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+import torch
+from scipy import ndimage
+
+from rrlsrn import io
+from rrlsrn.errors import RRLSRNError
+from rrlsrn.training import TrainConfig, train
+from rrlsrn.weights import load_model
+
+
+@pytest.fixture(scope="module")
+def volumes(tmp_path_factory) -> list[str]:
+    """Two small isotropic 'brains': smoothed noise inside an ellipsoid, on a zero background."""
+    folder = tmp_path_factory.mktemp("vols")
+    rng = np.random.default_rng(0)
+    zz, yy, xx = np.mgrid[-1:1:40j, -1:1:48j, -1:1:48j]
+    paths = []
+    for n in range(2):
+        tissue = ndimage.gaussian_filter(rng.normal(size=zz.shape), 1.5) * 4 + 1
+        inside = zz**2 / 0.8 + yy**2 / 0.9 + xx**2 / 0.7 < 1
+        image = sitk.GetImageFromArray((np.clip(tissue, 0, None) * inside * 800).astype(np.int16))
+        image.SetSpacing((0.8, 0.8, 0.8))
+        paths.append(str(io.write_volume(image, folder / f"brain{n}.nii.gz")))
+    io.write_volume(sitk.Image([8, 8, 8], sitk.sitkUInt8), folder / "brain0_mask.nii.gz")  # must be skipped
+    return paths
+
+
+def config(volumes, out, **kw) -> TrainConfig:
+    base = dict(inputs=[str(Path(volumes[0]).parent)], val=[volumes[1]], out=str(out), patch_size=32,
+                batch_size=4, epochs=3, steps_per_epoch=8, val_slices=2, lr=1e-3, threads=1)
+    return TrainConfig(**{**base, **kw})
+
+
+def log_rows(out: Path) -> list[dict]:
+    with open(out / "log.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def test_loss_goes_down_and_outputs_are_written(volumes, tmp_path):
+    best = train(config(volumes, tmp_path, epochs=4, steps_per_epoch=15), progress=False)
+    rows = log_rows(tmp_path)
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4]
+    losses = [float(r["train_loss"]) for r in rows]
+    assert losses[-1] < 0.85 * losses[0], losses
+    assert float(rows[-1]["val_psnr"]) > float(rows[0]["val_psnr"])
+    for name in ("checkpoint.pt", "best.pt", "last.pt", "best.pt.sha256", "curves.png", "config.json"):
+        assert (tmp_path / name).exists(), name
+    assert load_model(best).scale == 2
+
+
+def test_resume_continues_exactly_where_it_stopped(volumes, tmp_path):
+    straight = train(config(volumes, tmp_path / "a"), progress=False)
+    train(config(volumes, tmp_path / "b"), progress=False, time_limit_min=0)  # stops after epoch 1
+    assert len(log_rows(tmp_path / "b")) == 1
+    train(config(volumes, tmp_path / "b"), resume=True, progress=False)
+    assert [int(r["epoch"]) for r in log_rows(tmp_path / "b")] == [1, 2, 3]
+    a = load_model(tmp_path / "a" / "last.pt").state_dict()
+    b = load_model(tmp_path / "b" / "last.pt").state_dict()
+    assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
+    assert straight.exists()
+
+
+def test_srcnn_paper_recipe_and_errors(volumes, tmp_path):
+    train(config(volumes, tmp_path, arch="srcnn", recipe="paper", epochs=1, lr=None), progress=False)
+    assert load_model(tmp_path / "best.pt").__class__.__name__ == "SRCNN"
+    with pytest.raises(RRLSRNError, match="nothing to resume"):
+        train(config(volumes, tmp_path / "none"), resume=True, progress=False)
+    with pytest.raises(RRLSRNError, match="does not exist"):
+        train(config(volumes, tmp_path / "x", inputs=["/no/such/folder"]), progress=False)
+    with pytest.raises(RRLSRNError, match="lapsrn-mat"):
+        train(config(volumes, tmp_path / "y", init="lapsrn", feature_upconv_kernel=3), progress=False)
+
+
+def test_config_file_and_command_line(volumes, tmp_path):
+    cfg_path = tmp_path / "run.json"
+    cfg_path.write_text(json.dumps({"inputs": volumes[:1], "patch_size": 32, "batch_size": 2,
+                                    "epochs": 1, "steps_per_epoch": 3, "threads": 1}))
+    cmd = [sys.executable, "-m", "rrlsrn", "train", "--config", str(cfg_path), "--out", str(tmp_path / "r"), "-q"]
+    assert subprocess.run(cmd, capture_output=True, text=True).returncode == 0
+    assert json.loads((tmp_path / "r" / "config.json").read_text())["patch_size"] == 32
+    cfg_path.write_text(json.dumps({"inputs": volumes[:1], "patch_sise": 32}))
+    bad = subprocess.run(cmd, capture_output=True, text=True)
+    assert bad.returncode == 1 and "patch_sise" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_two_process_ddp_on_cpu(volumes, tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+           "-m", "rrlsrn", "train", *volumes[:1], "--val", volumes[1], "--out", str(tmp_path),
+           "--patch-size", "32", "--batch-size", "4", "--epochs", "2", "--steps-per-epoch", "4",
+           "--val-slices", "2", "--threads", "1", "-q"]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = log_rows(tmp_path)
+    assert len(rows) == 2 and all(float(r["train_loss"]) > 0 for r in rows)
+    assert load_model(tmp_path / "last.pt").scale == 2
