@@ -42,11 +42,11 @@ def test_real_dev_stack_spacing_from_name(dev_stacks):
 
 def test_dicom_series_directory():
     pydicom = pytest.importorskip("pydicom")
-    series = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests" / "77654033" / "CR1"
+    series = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests" / "98892001" / "CT5N"
     if not series.is_dir():
         pytest.skip(f"pydicom's bundled series is not at {series}")
     image = io.read_volume(series)
-    assert image.GetDimension() == 3 and image.GetSize()[0] > 1
+    assert image.GetSize() == (16, 16, 5) and image.GetSpacing()[2] == pytest.approx(2.5)
 
 
 def test_2d_image_becomes_one_slice(tmp_path):
@@ -95,3 +95,14 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
 def test_cast_like_rounds_and_clips():
     out = io.cast_like(np.array([-3.4, 2.5, 3.6, 70000.0]), sitk.sitkUInt16)
     assert out.dtype == np.uint16 and out.tolist() == [0, 2, 4, 65535]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = io.write_volume(oblique_image(size=(4, 4, 2)), tmp_path / "out.nii.gz")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -8,10 +8,11 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import zlib
 import tempfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import SimpleITK as sitk
@@ -114,18 +115,29 @@ def check_output_path(path: Path | str) -> Path:
     return path
 
 
-def write_volume(image: sitk.Image, path: Path | str, compress: bool = True) -> Path:
-    """Write atomically: to a temporary file in the same folder, then rename over ``path``."""
-    path = check_output_path(path)
+@contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """A temporary path beside ``path`` (same suffix) to write to; renamed over ``path`` only when
+    the block succeeds, deleted otherwise, so readers never see a partial file."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_suffix(path), dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the permissions a plain open() would
     try:
-        sitk.WriteImage(image, tmp, compress)
+        yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def write_volume(image: sitk.Image, path: Path | str, compress: bool = True) -> Path:
+    """Write atomically (see :func:`atomic_path`) in the format the suffix names."""
+    path = check_output_path(path)
+    with atomic_path(path) as tmp:
+        sitk.WriteImage(image, str(tmp), compress)
     return path
 
 

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields
 from fnmatch import fnmatch
@@ -208,16 +207,6 @@ def psnr_ssim(pred: np.ndarray, target: np.ndarray) -> tuple[float, float]:
 
 # ---------------------------------------------------------------------------- loop
 
-def _atomic_torch_save(obj: dict, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def _optimiser(model: nn.Module, cfg: TrainConfig, total_steps: int):
     """``paper``: SGD momentum 0.9, wd 1e-4, lr 1e-5 (bias ×0.1), halved every 50 epochs.
     ``default``: Adam 2e-4 with cosine decay to 1 % over the run."""
@@ -372,8 +361,9 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             if score > best:
                 best = score
                 save_weights(model, out / "best.pt", cfg.arch, cfg.model_config(), meta)
-            _atomic_torch_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                                "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_psnr": best}, ckpt_path)
+            with io.atomic_path(ckpt_path) as tmp:
+                torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                            "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_psnr": best}, tmp)
             new = not log_path.exists()
             with open(log_path, "a", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(row))

@@ -7,8 +7,6 @@ A weights file is a ``torch.save`` of a plain dict ``{"arch", "config", "state_d
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +14,7 @@ import torch
 from torch import nn
 
 from .errors import RRLSRNError
+from .io import atomic_path
 from .models import RRLSRN, Cascade, build_model
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
@@ -41,17 +40,19 @@ def shipped_weights(arch: str = "rrlsrn") -> Path:
 def save_weights(model: nn.Module, path: Path | str, arch: str, config: dict, meta: dict | None = None) -> Path:
     """Write a weights file atomically, with its ``.sha256`` beside it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save({"arch": arch, "config": config, "state_dict": state, "meta": meta or {}}, tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    Path(f"{path}.sha256").write_text(f"{sha256_of(path)}  {path.name}\n")
+    write_sha256(path)
     return path
+
+
+def write_sha256(path: Path | str) -> Path:
+    """Record a weights file's sha256 beside it (``<file>.sha256``), as shipped files have."""
+    path = Path(path)
+    sidecar = Path(f"{path}.sha256")
+    sidecar.write_text(f"{sha256_of(path)}  {path.name}\n")
+    return sidecar
 
 
 def read_weights_file(path: Path | str) -> dict:

@@ -1,0 +1,96 @@
+"""The `rrlsrn` command end to end: real volumes, exit codes, one-sentence errors, no partial files."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+
+from rrlsrn import io
+from rrlsrn.cli import main
+from rrlsrn.geometry import Grid, ras_to_lps
+from test_geometry import oblique_image
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rrlsrn", *args], capture_output=True, text=True, timeout=600)
+
+
+def assert_one_sentence(stderr: str) -> None:
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("rrlsrn: error: ") and "Traceback" not in stderr, stderr
+
+
+def test_upscale_real_clinical_stack_with_shipped_model(dev_stacks, tmp_path):
+    stack = dev_stacks[2]  # Pat3759_Se10: 135×135×20 at 0.78×0.78×5 mm
+    out = tmp_path / "sr.nii.gz"
+    run = run_cli("upscale", str(stack), "-o", str(out), "--spacing-from-name")
+    assert run.returncode == 0, run.stderr
+    image, result = io.read_volume(stack, spacing_in_name=True), io.read_volume(out)
+    assert result.GetSize() == (270, 270, 20)
+    assert result.GetNumberOfPixels() == 4 * image.GetNumberOfPixels()
+    assert np.allclose(result.GetSpacing(), (0.7813 / 2, 0.7813 / 2, 5.0), atol=1e-5)
+    for a, b in zip(Grid.of(image).corner_bounds(), Grid.of(result).corner_bounds()):
+        assert np.allclose(a, b, atol=1e-3)  # RAS/LPS bounds identical
+    values = sitk.GetArrayViewFromImage(result)
+    source = sitk.GetArrayViewFromImage(image)
+    # Same anatomy, same intensity scale: the SR volume downsampled is close to the input.
+    assert abs(values.mean() - source.mean()) < 0.05 * source.mean()
+
+
+def test_upscale_x4_dicom_series_in_nrrd_out(tmp_path):
+    pydicom = pytest.importorskip("pydicom")
+    series = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests" / "98892001" / "CT5N"
+    if not series.is_dir():
+        pytest.skip(f"pydicom's bundled series is not at {series}")
+    image = io.read_volume(series)
+    out = tmp_path / "sr.nrrd"
+    assert main(["upscale", str(series), "-o", str(out), "--scale", "4", "--tile", "128", "-q"]) == 0
+    result = io.read_volume(out)
+    axis = int(np.argmax(image.GetSpacing()))
+    expected = tuple(n if a == axis else 4 * n for a, n in enumerate(image.GetSize()))
+    assert result.GetSize() == expected
+
+
+def test_brainmask_command_with_ras_seed(tmp_path):
+    image = sitk.Image([40, 40, 12], sitk.sitkFloat32)
+    image.SetSpacing((0.8, 0.8, 3.0))
+    zz, yy, xx = np.mgrid[0:12, 0:40, 0:40]
+    ball = ((xx - 20) / 10.0) ** 2 + ((yy - 20) / 10.0) ** 2 + ((zz - 6) / 3.5) ** 2 < 1
+    rng = np.random.default_rng(0)
+    array = (ball * 100 + 20 + rng.normal(0, 3, ball.shape)).astype(np.float32)
+    path = io.write_volume(Grid.of(image).apply_to(sitk.GetImageFromArray(array)), tmp_path / "ball.nii.gz")
+    centre_ras = ras_to_lps(Grid.of(image).index_to_lps((20, 20, 6)))  # LPS→RAS is the same flip
+    out = tmp_path / "mask.nii.gz"
+    assert main(["brainmask", str(path), "--seed", ",".join(map(str, centre_ras)), "-o", str(out), "-q"]) == 0
+    mask = sitk.GetArrayFromImage(io.read_volume(out)) > 0
+    dice = 2 * (mask & ball).sum() / (mask.sum() + ball.sum())
+    assert dice > 0.85
+
+
+@pytest.mark.parametrize("make, args", [
+    (lambda d: None, []),
+    (lambda d: (d / "in.nii.gz").write_bytes(b"\x1f\x8b garbage"), []),
+    (lambda d: sitk.WriteImage(sitk.Image([6, 6, 6, 2], sitk.sitkFloat32), str(d / "in.nii.gz")), []),
+    (lambda d: io.write_volume(oblique_image(size=(6, 6, 3)), d / "in.nii.gz"), ["--weights", "missing.pt"]),
+    (lambda d: io.write_volume(oblique_image(size=(6, 6, 3)), d / "in.nii.gz"), ["--spacing", "1,1"]),
+])
+def test_user_errors_exit_1_with_one_sentence_and_no_output(tmp_path, capsys, make, args):
+    make(tmp_path)
+    out = tmp_path / "out.nii.gz"
+    code = main(["upscale", str(tmp_path / "in.nii.gz"), "-o", str(out), "-q", *args])
+    assert code == 1
+    assert_one_sentence(capsys.readouterr().err)
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_console_command_exit_codes(tmp_path):
+    assert shutil.which("rrlsrn") or Path(sys.executable).with_name("rrlsrn").exists()
+    missing = run_cli("upscale", str(tmp_path / "nope.nii.gz"), "-o", str(tmp_path / "o.nii.gz"))
+    assert missing.returncode == 1
+    assert_one_sentence(missing.stderr)
+    bad_option = run_cli("upscale", "x.nii.gz", "-o", "y.nii.gz", "--device", "tpu")
+    assert bad_option.returncode == 2 and "invalid choice" in bad_option.stderr
+    assert run_cli("--version").stdout.startswith("rrlsrn ")
