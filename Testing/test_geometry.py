@@ -75,3 +75,11 @@ def test_bounding_box_margin_is_in_millimetres_and_clipped():
     assert start == (21, 16, 3) and size == (18, 18, 4)
     start, size = bounding_box_with_margin(mask, (0.5, 0.5, 4.0), 100.0)
     assert start == (0, 0, 0) and size == (60, 50, 10)
+
+
+def test_slicer_ijk_to_ras_roundtrip():
+    grid = Grid.of(oblique_image())
+    ras = grid.ijk_to_ras
+    assert np.allclose(ras[:3, 3], ras_to_lps(grid.origin))
+    back = Grid.from_ijk_to_ras(ras, grid.size)
+    assert np.allclose(back.matrix, grid.matrix)

@@ -33,13 +33,16 @@ def positive_int(text: str) -> int:
 
 
 @contextmanager
-def progress_bar(quiet: bool, unit: str = "slice", desc: str = "") -> Iterator:
-    """A tqdm bar fed by ``(done, total)`` callbacks; silent when quiet or not on a terminal."""
+def progress_bar(quiet: bool, unit: str = "slice", desc: str = "", lines: bool = False) -> Iterator:
+    """A tqdm bar fed by ``(done, total)`` callbacks; silent when quiet or not on a terminal.
+    With ``lines``, also ``progress DONE TOTAL`` lines on stdout, for a parent process to read."""
     bar = tqdm(total=0, unit=unit, desc=desc, disable=quiet or not sys.stderr.isatty(), leave=False)
 
     def update(done: int, total: int) -> None:
         bar.total = total
         bar.update(done - bar.n)
+        if lines:
+            print(f"progress {done} {total}", flush=True)
 
     try:
         yield update
@@ -61,9 +64,9 @@ def _upscale(args: argparse.Namespace) -> int:
 
     settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
                                batch_size=args.batch_size, tile=args.tile)
-    with progress_bar(args.quiet, desc="super-resolving") as progress:
+    with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
         out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
-                           args.keep_dtype, parse_spacing(args.spacing) if args.spacing else None,
+                           not args.keep_outside, args.keep_dtype, parse_spacing(args.spacing) if args.spacing else None,
                            args.spacing_from_name, progress)
     if not args.quiet:
         print(f"wrote {out}")
@@ -119,9 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
     up.add_argument("--crop-to-mask", type=float, metavar="MARGIN_MM",
                     help="crop to the mask's bounding box plus this margin before super-resolving")
+    up.add_argument("--keep-outside", action="store_true",
+                    help="with --mask: use it only to crop (--crop-to-mask), keep voxels outside it")
     up.add_argument("--keep-dtype", action="store_true", help="write the input's voxel type "
                     "(rounded and clipped) instead of float32")
     add_geometry_options(up)
+    up.add_argument("--progress-lines", action="store_true",
+                    help="print 'progress DONE TOTAL' lines on stdout (for programs running this one)")
     up.add_argument("-q", "--quiet", action="store_true")
     up.set_defaults(func=_upscale)
 

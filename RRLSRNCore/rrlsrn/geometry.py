@@ -52,6 +52,22 @@ class Grid:
         m[:3, 3] = self.origin
         return m
 
+    @classmethod
+    def from_ijk_to_ras(cls, matrix: np.ndarray, size: Sequence[int]) -> "Grid":
+        """The grid of a 3D Slicer volume node from its IJKToRAS matrix and its dimensions."""
+        lps = LPS_TO_RAS @ np.asarray(matrix, float)[:3, :4]
+        spacing = np.linalg.norm(lps[:, :3], axis=0)
+        direction = lps[:, :3] / spacing
+        return cls(tuple(int(n) for n in size), tuple(float(v) for v in spacing),
+                   tuple(float(v) for v in lps[:, 3]), tuple(float(v) for v in direction.ravel()))
+
+    @property
+    def ijk_to_ras(self) -> np.ndarray:
+        """4×4 index → RAS matrix, as a 3D Slicer volume node's IJKToRAS."""
+        m = self.matrix
+        m[:3] = LPS_TO_RAS @ m[:3]
+        return m
+
     def index_to_lps(self, index: Sequence[float]) -> np.ndarray:
         return (self.matrix @ np.append(np.asarray(index, float), 1.0))[:3]
 

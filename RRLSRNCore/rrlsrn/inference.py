@@ -149,10 +149,11 @@ def apply_mask(image: sitk.Image, mask: sitk.Image) -> sitk.Image:
 
 def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path | str | None = None,
                  settings: UpscaleSettings = UpscaleSettings(), mask_path: Path | str | None = None,
-                 crop_margin_mm: float | None = None, keep_dtype: bool = False,
+                 crop_margin_mm: float | None = None, zero_outside: bool = True, keep_dtype: bool = False,
                  spacing: Sequence[float] | None = None, spacing_in_name: bool = False,
                  progress: Progress | None = None) -> Path:
-    """``rrlsrn upscale``: read, optionally crop/mask, super-resolve, write atomically."""
+    """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it (``zero_outside``),
+    super-resolve, write atomically."""
     input_path, output_path = Path(input_path), io.check_output_path(output_path)
     if output_path.resolve() == input_path.resolve():
         raise RRLSRNError("the output path is the input path; choose another so the input is kept.")
@@ -168,7 +169,7 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
     if crop_margin_mm is not None:
         image = crop_to_mask(image, mask, crop_margin_mm)
     result = upscale_image(image, model, settings, progress)
-    if mask is not None:
+    if mask is not None and zero_outside:
         result = apply_mask(result, mask)
     if keep_dtype:
         array = io.cast_like(sitk.GetArrayViewFromImage(result), image.GetPixelID())

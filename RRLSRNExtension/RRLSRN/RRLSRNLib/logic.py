@@ -1,0 +1,267 @@
+"""RRLSRN module logic: brain mask from seeds and super-resolution, with no Qt import.
+
+Everything that reads or writes MRML nodes lives here, so it runs (and is tested) against the
+real MRML scene of ``slicer-core`` as well as inside 3D Slicer.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import SimpleITK as sitk
+import slicer
+import vtk
+from vtk.util import numpy_support
+
+from .core import core_path
+from .job import UpscaleProcess
+from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
+
+BRAIN, OUTSIDE = 1, 2
+
+
+@dataclass
+class SuperResolutionSettings:
+    """What the panel's Super-resolution and Brain sections set."""
+
+    scale: int = 2
+    weights: str = ""  # empty: the shipped default model
+    device: str = "auto"
+    slice_axis: str = "auto"
+    batch_size: int = 8
+    mask_outside: bool = False
+    crop_margin_mm: float | None = None  # None: no crop
+
+    def arguments(self) -> list[str]:
+        args = ["--scale", str(self.scale), "--device", self.device, "--slice-axis", self.slice_axis,
+                "--batch-size", str(self.batch_size)]
+        return args + (["--weights", self.weights] if self.weights else [])
+
+
+class SuperResolutionRun:
+    """A super-resolution started by :meth:`RRLSRNLogic.start_super_resolution`.
+
+    The scene is only touched by :meth:`poll` once the process has succeeded; a cancelled
+    or failed run leaves it exactly as it was.
+    """
+
+    def __init__(self, logic: "RRLSRNLogic", input_node, output_node, output_name: str, workdir: Path,
+                 process: UpscaleProcess):
+        self.logic, self.input_node, self.output_node = logic, input_node, output_node
+        self.output_name, self.workdir, self.process = output_name, workdir, process
+        self.started = time.monotonic()
+        self.seconds: float | None = None
+        self.error: str | None = None
+
+    @property
+    def progress(self) -> float:
+        done, total = self.process.progress
+        return done / total if total else 0.0
+
+    def poll(self) -> bool:
+        """True once finished (then ``output_node`` or ``error`` is set)."""
+        if self.seconds is not None:
+            return True
+        code = self.process.poll()
+        if code is None:
+            return False
+        try:
+            if code == 0:
+                result = sitk.ReadImage(str(self.workdir / "output.nrrd"))
+                self.output_node = self.logic.store_output(result, self.input_node, self.output_node, self.output_name)
+            elif not self.process.cancelled:
+                self.error = self.process.error_message()
+        finally:
+            self.seconds = time.monotonic() - self.started
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return True
+
+    def wait(self) -> bool:
+        self.process.wait()
+        return self.poll()
+
+    def cancel(self) -> None:
+        self.process.cancel()
+        self.poll()
+
+
+class RRLSRNLogic:
+    """Brain mask from seed points and super-resolution of volume nodes."""
+
+    def __init__(self, scene=None, python: str | None = None):
+        self.scene = scene or slicer.mrmlScene
+        self.python = python
+
+    # ------------------------------------------------------------------ brain mask
+
+    def create_brain_mask(self, volume_node, inside_points, outside_points=None, segmentation_node=None,
+                          segment_name: str = "Brain", seed_radius_mm: float = 3.0, smoothing_mm: float = 2.0):
+        """Grow a brain segment from markup points inside (and optionally outside) the brain.
+
+        Seeds: a ball around each inside point; outside points are extruded through every
+        slice (outside the brain where it is widest, they stay outside in every slice), plus
+        the volume border. Slicer's GrowCut grows them; the brain label is then reduced to its
+        largest island, hole-filled, and smoothed by a closing. Returns (segmentation, segment id).
+        """
+        if volume_node is None or volume_node.GetImageData() is None:
+            raise ValueError("Select an input volume first.")
+        inside = self._points_ijk(inside_points, volume_node)
+        if not inside:
+            raise ValueError("Place at least one point inside the brain.")
+        outside = self._points_ijk(outside_points, volume_node) if outside_points is not None else []
+        grid = grid_of_node(volume_node)
+        intensity = slicer.util.arrayFromVolume(volume_node).astype(np.float32)
+        seeds = self._seed_labels(intensity.shape, grid, inside, outside, seed_radius_mm)
+
+        growcut = slicer.vtkImageGrowCutSegment()
+        growcut.SetIntensityVolume(self._vtk_image(intensity, grid.spacing))
+        growcut.SetSeedLabelVolume(self._vtk_image(seeds, grid.spacing))
+        growcut.Update()
+        labels = numpy_support.vtk_to_numpy(growcut.GetOutput().GetPointData().GetScalars()).reshape(intensity.shape)
+        brain = self._clean_mask(labels == BRAIN, grid.spacing, smoothing_mm)
+        if not brain.any():
+            raise ValueError("The brain segment came out empty; place the points well inside the brain.")
+
+        if segmentation_node is None:
+            segmentation_node = self.scene.AddNewNodeByClass("vtkMRMLSegmentationNode", f"{volume_node.GetName()}_brain")
+            segmentation_node.CreateDefaultDisplayNodes()
+        segmentation_node.SetReferenceImageGeometryParameterFromVolumeNode(volume_node)
+        segmentation = segmentation_node.GetSegmentation()
+        segment_id = segmentation.GetSegmentIdBySegmentName(segment_name) or segmentation.AddEmptySegment("", segment_name)
+        slicer.util.updateSegmentBinaryLabelmapFromArray(brain.astype(np.uint8), segmentation_node, segment_id, volume_node)
+        return segmentation_node, segment_id
+
+    @staticmethod
+    def _points_ijk(points_node, volume_node) -> list[np.ndarray]:
+        """Control points of a markups node as voxel indices (i, j, k) of the volume, transforms applied."""
+        ras_to_ijk = vtk.vtkMatrix4x4()
+        volume_node.GetRASToIJKMatrix(ras_to_ijk)
+        to_volume = vtk.vtkGeneralTransform()
+        slicer.vtkMRMLTransformNode.GetTransformBetweenNodes(None, volume_node.GetParentTransformNode(), to_volume)
+        dims = np.array(volume_node.GetImageData().GetDimensions())
+        points = []
+        for n in range(points_node.GetNumberOfControlPoints()):
+            world = [0.0, 0.0, 0.0]
+            points_node.GetNthControlPointPositionWorld(n, world)
+            local = to_volume.TransformPoint(world)
+            ijk = np.rint(ras_to_ijk.MultiplyPoint([*local, 1.0])[:3]).astype(int)
+            if np.any(ijk < 0) or np.any(ijk >= dims):
+                raise ValueError(f"Point {points_node.GetNthControlPointLabel(n)} lies outside the volume.")
+            points.append(ijk)
+        return points
+
+    @staticmethod
+    def _seed_labels(shape, grid, inside, outside, radius_mm: float) -> np.ndarray:
+        seeds = np.zeros(shape, np.int16)  # [k, j, i]
+        seeds[[0, -1], :, :] = OUTSIDE
+        seeds[:, [0, -1], :] = OUTSIDE
+        seeds[:, :, [0, -1]] = OUTSIDE
+        s = np.asarray(grid.spacing)
+        k, j, i = np.ogrid[:shape[0], :shape[1], :shape[2]]
+        for p in outside:
+            seeds[:, (((j - p[1]) * s[1]) ** 2 + ((i - p[0]) * s[0]) ** 2 <= radius_mm**2)[0]] = OUTSIDE
+        for p in inside:
+            ball = ((k - p[2]) * s[2]) ** 2 + ((j - p[1]) * s[1]) ** 2 + ((i - p[0]) * s[0]) ** 2 <= radius_mm**2
+            seeds[ball] = BRAIN
+        return seeds
+
+    @staticmethod
+    def _vtk_image(array: np.ndarray, spacing) -> vtk.vtkImageData:
+        image = vtk.vtkImageData()
+        image.SetDimensions(array.shape[::-1])
+        image.SetSpacing(spacing)
+        image.GetPointData().SetScalars(numpy_support.numpy_to_vtk(np.ascontiguousarray(array).ravel(), deep=True))
+        return image
+
+    @classmethod
+    def _clean_mask(cls, mask: np.ndarray, spacing, smoothing_mm: float) -> np.ndarray:
+        """Largest island, holes filled (largest background island kept), closing by ``smoothing_mm``."""
+        def largest(m: np.ndarray) -> np.ndarray:
+            islands = slicer.vtkITKIslandMath()
+            # The labels have the input's type: 16 bits so that noisy masks do not overflow 255 islands.
+            islands.SetInputData(cls._vtk_image(m.astype(np.uint16), spacing))
+            islands.SetFullyConnected(False)
+            islands.Update()
+            labels = numpy_support.vtk_to_numpy(islands.GetOutput().GetPointData().GetScalars()).reshape(m.shape)
+            return labels == 1  # islands are numbered by decreasing size
+
+        def margin(m: np.ndarray, mm: float) -> np.ndarray:
+            filt = slicer.vtkITKImageMargin()
+            filt.SetInputData(cls._vtk_image(m.astype(np.uint8), spacing))
+            filt.SetCalculateMarginInMM(True)
+            filt.SetOuterMarginMM(mm) if mm > 0 else filt.SetInnerMarginMM(mm)
+            filt.Update()
+            return numpy_support.vtk_to_numpy(filt.GetOutput().GetPointData().GetScalars()).reshape(m.shape) > 0
+
+        if not mask.any():
+            return mask
+        mask = largest(mask)
+        if smoothing_mm > 0:
+            mask = margin(margin(mask, smoothing_mm), -smoothing_mm)
+        return ~largest(~mask)
+
+    # ------------------------------------------------------------------ super-resolution
+
+    def start_super_resolution(self, input_node, settings: SuperResolutionSettings = SuperResolutionSettings(),
+                               output_node=None, segmentation_node=None, segment_id: str | None = None,
+                               output_name: str | None = None) -> SuperResolutionRun:
+        """Write the input (and brain mask) to temporary files and start ``rrlsrn upscale`` on them."""
+        if input_node is None or input_node.GetImageData() is None:
+            raise ValueError("Select an input volume first.")
+        if output_node is input_node:
+            raise ValueError("The output volume must differ from the input volume.")
+        if (settings.mask_outside or settings.crop_margin_mm is not None) and not (segmentation_node and segment_id):
+            raise ValueError("Masking or cropping to the brain needs a brain segment; create one first.")
+        workdir = Path(tempfile.mkdtemp(prefix="RRLSRN-"))
+        try:
+            sitk.WriteImage(image_from_node(input_node), str(workdir / "input.nrrd"))
+            args = [str(workdir / "input.nrrd"), "-o", str(workdir / "output.nrrd"), "--progress-lines", "-q",
+                    *settings.arguments()]
+            if segmentation_node and segment_id and (settings.mask_outside or settings.crop_margin_mm is not None):
+                mask = image_from_segment(segmentation_node, segment_id, input_node)
+                if not sitk.GetArrayViewFromImage(mask).any():
+                    raise ValueError("The brain segment is empty.")
+                sitk.WriteImage(mask, str(workdir / "mask.nrrd"))
+                args += ["--mask", str(workdir / "mask.nrrd")]
+                if not settings.mask_outside:
+                    args.append("--keep-outside")
+                if settings.crop_margin_mm is not None:
+                    args += ["--crop-to-mask", str(settings.crop_margin_mm)]
+            process = UpscaleProcess(args, core_path(), self.python)
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        name = output_name or f"{input_node.GetName()}_SRx{settings.scale}"
+        return SuperResolutionRun(self, input_node, output_node, name, workdir, process)
+
+    def super_resolve(self, input_node, settings: SuperResolutionSettings = SuperResolutionSettings(), **kwargs):
+        """Blocking super-resolution (for scripts and tests): the output node, or ValueError."""
+        run = self.start_super_resolution(input_node, settings, **kwargs)
+        run.wait()
+        if run.error:
+            raise ValueError(run.error)
+        return run.output_node
+
+    def store_output(self, image: sitk.Image, input_node, output_node=None, name: str = ""):
+        """Put the result in ``output_node`` (new if None) with the input's transform, folder and
+        window/level; the input node is not modified."""
+        if output_node is None:
+            output_node = self.scene.AddNewNodeByClass("vtkMRMLScalarVolumeNode", name)
+        update_node_from_image(output_node, image)
+        output_node.SetAndObserveTransformNodeID(input_node.GetTransformNodeID())
+        if output_node.GetDisplayNode() is None:
+            output_node.CreateDefaultDisplayNodes()
+        source, target = input_node.GetDisplayNode(), output_node.GetDisplayNode()
+        if source is not None and target is not None:
+            target.SetAutoWindowLevel(False)
+            target.SetWindowLevel(source.GetWindow(), source.GetLevel())
+            target.SetAndObserveColorNodeID(source.GetColorNodeID())
+        hierarchy = slicer.vtkMRMLSubjectHierarchyNode.GetSubjectHierarchyNode(self.scene)
+        if hierarchy is not None:
+            parent = hierarchy.GetItemParent(hierarchy.GetItemByDataNode(input_node))
+            hierarchy.SetItemParent(hierarchy.GetItemByDataNode(output_node), parent)
+        return output_node

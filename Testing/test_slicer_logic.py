@@ -1,0 +1,145 @@
+"""The Slicer module's Logic against the real MRML scene of slicer-core (no Qt, no GUI)."""
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+slicer = pytest.importorskip("slicer", reason="slicer-core (test extra) is not installed")
+if not hasattr(slicer, "vtkMRMLScene"):
+    pytest.skip("the 'slicer' package found is not Kitware's slicer-core", allow_module_level=True)
+from vtkmodules.vtkCommonCore import vtkCollection  # noqa: E402
+
+from conftest import REPO  # noqa: E402
+
+sys.path.insert(0, str(REPO / "RRLSRNExtension" / "RRLSRN"))
+from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings  # noqa: E402
+
+
+@pytest.fixture
+def scene():
+    """A fresh MRML scene with the module logics Slicer would create (SLICER_HEADLESS.md)."""
+    scene = slicer.vtkMRMLScene()
+    app = slicer.vtkSlicerApplicationLogic()
+    app.SetMRMLScene(scene)
+    colors = app.GetColorLogic()
+    colors.SetMRMLScene(scene)
+    colors.AddDefaultColorNodes()
+    app.SetModuleLogic("Colors", colors)
+    app.SetSliceLogics(vtkCollection())
+    app.SetViewLogics(vtkCollection())
+    logics = {"colors": colors}
+    for name, cls in [("Volumes", slicer.vtkSlicerVolumesLogic),
+                      ("Segmentations", slicer.vtkSlicerSegmentationsModuleLogic),
+                      ("SubjectHierarchy", slicer.vtkSlicerSubjectHierarchyModuleLogic)]:
+        logic = cls()
+        logic.SetMRMLScene(scene)
+        logic.SetMRMLApplicationLogic(app)
+        app.SetModuleLogic(name, logic)
+        logics[name.lower()] = logic
+    slicer.mrmlScene = scene
+    slicer.modules = types.SimpleNamespace(
+        **{k: types.SimpleNamespace(logic=(lambda lg=lg: lg)) for k, lg in logics.items()})
+    scene.logics = logics
+    yield scene
+    scene.Clear(True)
+
+
+def load_stack(scene, path: Path):
+    """A clinical stack as a volume node, its spacing fixed from its name (broken header)."""
+    from rrlsrn.io import spacing_from_name
+
+    node = scene.logics["volumes"].AddArchetypeVolume(str(path), path.name.split("_Res")[0], 0)
+    node.SetSpacing(spacing_from_name(path))
+    node.CreateDefaultDisplayNodes()
+    return node
+
+
+def ras_bounds(node) -> np.ndarray:
+    bounds = [0.0] * 6
+    node.GetRASBounds(bounds)
+    return np.array(bounds)
+
+
+def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scene, dev_stacks):
+    volume = load_stack(scene, dev_stacks[2])  # 135×135×20
+    transform = scene.AddNewNodeByClass("vtkMRMLLinearTransformNode")
+    volume.SetAndObserveTransformNodeID(transform.GetID())
+    hierarchy = slicer.vtkMRMLSubjectHierarchyNode.GetSubjectHierarchyNode(scene)
+    folder = hierarchy.CreateFolderItem(hierarchy.GetSceneItemID(), "Patient")
+    hierarchy.SetItemParent(hierarchy.CreateItem(folder, volume), folder)
+    volume.GetDisplayNode().SetAutoWindowLevel(False)
+    volume.GetDisplayNode().SetWindowLevel(700, 350)
+    before = slicer.util.arrayFromVolume(volume).copy()
+
+    out = RRLSRNLogic(scene).super_resolve(volume, SuperResolutionSettings(device="cpu"))
+    assert out.GetName() == f"{volume.GetName()}_SRx2"
+    assert out.GetImageData().GetDimensions() == (270, 270, 20)
+    assert slicer.util.arrayFromVolume(out).size == 4 * before.size
+    assert np.allclose(ras_bounds(out), ras_bounds(volume), atol=1e-3)
+    assert np.allclose(out.GetSpacing(), np.array(volume.GetSpacing()) * (0.5, 0.5, 1))
+    assert out.GetTransformNodeID() == transform.GetID()
+    assert hierarchy.GetItemParent(hierarchy.GetItemByDataNode(out)) == folder
+    assert out.GetDisplayNode().GetWindow() == pytest.approx(700)
+    assert np.array_equal(slicer.util.arrayFromVolume(volume), before)  # input untouched
+
+
+def reference_brain(parts: np.ndarray) -> np.ndarray:
+    """The reference of the core issue: per slice, brainparts > 0 closed (3) and hole-filled."""
+    from scipy import ndimage
+
+    return np.stack([ndimage.binary_fill_holes(ndimage.binary_closing(s > 0, iterations=3)) for s in parts])
+
+
+def clicks(reference: np.ndarray, spacing) -> tuple[list, list]:
+    """Where a user would click, as (i, j, k): ≤5 points deep inside the brain spread over slices,
+    8 points around it in the skull/fluid ring ~6 mm outside, on the slice where it is widest."""
+    from scipy import ndimage
+
+    area = reference.sum(axis=(1, 2))
+    ks = np.nonzero(area)[0]
+    kc = int(np.argmax(area))
+    depth = ndimage.distance_transform_edt(reference, sampling=spacing[::-1])
+    inside = []
+    for k in dict.fromkeys([kc, (kc + ks.min()) // 2, (kc + ks.max()) // 2, (3 * kc + ks.min()) // 4, (3 * kc + ks.max()) // 4]):
+        j, i = np.unravel_index(np.argmax(depth[k]), depth[k].shape)
+        inside.append((i, j, k))
+    away = ndimage.distance_transform_edt(~reference[kc], sampling=spacing[1::-1])
+    ring = np.argwhere((away > 5) & (away < 7))
+    cj, ci = np.argwhere(reference[kc]).mean(axis=0)
+    angle = np.arctan2(ring[:, 0] - cj, ring[:, 1] - ci)
+    outside = []
+    for a in np.linspace(-np.pi, np.pi, 8, endpoint=False):
+        j, i = ring[np.argmin(np.abs(np.angle(np.exp(1j * (angle - a)))))]
+        outside.append((i, j, kc))
+    return inside, outside
+
+
+def markups(scene, volume, points_ijk, name):
+    node = scene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", name)
+    import vtk
+
+    ijk_to_ras = vtk.vtkMatrix4x4()
+    volume.GetIJKToRASMatrix(ijk_to_ras)
+    for p in points_ijk:
+        node.AddControlPoint(ijk_to_ras.MultiplyPoint([*map(float, p), 1.0])[:3])
+    return node
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_brain_mask_from_clicks_on_clinical_stacks(scene, dev_stacks, index):
+    stack = dev_stacks[index]
+    volume = load_stack(scene, stack)
+    parts_node = scene.logics["volumes"].AddArchetypeVolume(
+        str(stack).replace(".nii.gz", "_brainparts.nii.gz"), "parts", 0)
+    reference = reference_brain(slicer.util.arrayFromVolume(parts_node))
+    inside, outside = clicks(reference, volume.GetSpacing())
+    assert len(inside) <= 5 and len(outside) <= 8
+    logic = RRLSRNLogic(scene)
+    segmentation, segment_id = logic.create_brain_mask(volume, markups(scene, volume, inside, "in"),
+                                                       markups(scene, volume, outside, "out"))
+    mask = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segment_id, volume) > 0
+    dice = 2 * (mask & reference).sum() / (mask.sum() + reference.sum())
+    print(f"{stack.name}: Dice {dice:.3f}")
+    assert dice >= 0.85
