@@ -64,7 +64,8 @@ def test_brainmask_command_with_ras_seed(tmp_path):
     path = io.write_volume(Grid.of(image).apply_to(sitk.GetImageFromArray(array)), tmp_path / "ball.nii.gz")
     centre_ras = ras_to_lps(Grid.of(image).index_to_lps((20, 20, 6)))  # LPS→RAS is the same flip
     out = tmp_path / "mask.nii.gz"
-    assert main(["brainmask", str(path), "--seed", ",".join(map(str, centre_ras)), "-o", str(out), "-q"]) == 0
+    seed = ",".join(map(str, centre_ras))  # may start with '-': hence the --seed=... form
+    assert main(["brainmask", str(path), f"--seed={seed}", "-o", str(out), "-q"]) == 0
     mask = sitk.GetArrayFromImage(io.read_volume(out)) > 0
     dice = 2 * (mask & ball).sum() / (mask.sum() + ball.sum())
     assert dice > 0.85

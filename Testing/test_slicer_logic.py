@@ -143,3 +143,56 @@ def test_brain_mask_from_clicks_on_clinical_stacks(scene, dev_stacks, index):
     dice = 2 * (mask & reference).sum() / (mask.sum() + reference.sum())
     print(f"{stack.name}: Dice {dice:.3f}")
     assert dice >= 0.85
+
+
+def test_cancelled_run_leaves_the_scene_unchanged(scene, dev_stacks):
+    volume = load_stack(scene, dev_stacks[0])
+    before = slicer.util.arrayFromVolume(volume).copy()
+    n_nodes = scene.GetNumberOfNodes()
+    run = RRLSRNLogic(scene).start_super_resolution(volume, SuperResolutionSettings(device="cpu", scale=4))
+    run.cancel()
+    assert run.poll() and run.output_node is None and run.error is None
+    assert scene.GetNumberOfNodes() == n_nodes
+    assert np.array_equal(slicer.util.arrayFromVolume(volume), before)
+    assert not run.workdir.exists()  # temporary files removed
+    assert run.process.process.returncode != 0  # it was killed, not finished
+
+
+def test_crop_and_mask_to_the_brain_segment(scene, dev_stacks):
+    volume = load_stack(scene, dev_stacks[3])
+    parts = scene.logics["volumes"].AddArchetypeVolume(
+        str(dev_stacks[3]).replace(".nii.gz", "_brainparts.nii.gz"), "parts", 0)
+    reference = reference_brain(slicer.util.arrayFromVolume(parts))
+    segmentation = scene.AddNewNodeByClass("vtkMRMLSegmentationNode")
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "Brain")
+    slicer.util.updateSegmentBinaryLabelmapFromArray(reference.astype(np.uint8), segmentation, segment_id, volume)
+
+    settings = SuperResolutionSettings(device="cpu", mask_outside=True, crop_margin_mm=5.0)
+    out = RRLSRNLogic(scene).super_resolve(volume, settings, segmentation_node=segmentation, segment_id=segment_id)
+    # Expected extent: the brain's bounding box + 5 mm (whole voxels), clipped to the volume, ×2 in-plane.
+    spacing = np.array(volume.GetSpacing())
+    nz = np.argwhere(reference)  # [k, j, i]
+    pad = np.ceil(5.0 / spacing[::-1] - 1e-9).astype(int)
+    lo = np.maximum(nz.min(axis=0) - pad, 0)
+    hi = np.minimum(nz.max(axis=0) + pad + 1, reference.shape)
+    expected_kji = (hi - lo) * np.array([1, 2, 2])
+    assert slicer.util.arrayFromVolume(out).shape == tuple(expected_kji)
+    bounds_in, bounds_out = ras_bounds(volume), ras_bounds(out)
+    assert np.all(bounds_out[::2] >= bounds_in[::2] - 1e-3) and np.all(bounds_out[1::2] <= bounds_in[1::2] + 1e-3)
+    # Zero outside the brain: the masked output has no more non-zero voxels than 4 × the brain's.
+    assert 0 < np.count_nonzero(slicer.util.arrayFromVolume(out)) <= 4 * reference.sum()
+
+
+def test_user_errors_are_clear(scene, dev_stacks):
+    logic = RRLSRNLogic(scene)
+    with pytest.raises(ValueError, match="input volume"):
+        logic.start_super_resolution(None)
+    volume = load_stack(scene, dev_stacks[3])
+    with pytest.raises(ValueError, match="brain segment"):
+        logic.start_super_resolution(volume, SuperResolutionSettings(mask_outside=True))
+    with pytest.raises(ValueError, match="weights file"):
+        logic.super_resolve(volume, SuperResolutionSettings(weights="/no/such/weights.pt", device="cpu"))
+    empty = scene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode")
+    with pytest.raises(ValueError, match="at least one point"):
+        logic.create_brain_mask(volume, empty)

@@ -24,7 +24,7 @@ import torch.distributed as dist
 from torch import nn
 
 from . import io
-from .degrade import cubic_spline_upsample, simulate_lr
+from .degrade import cubic_spline_upsample, rician_noise, simulate_lr
 from .errors import RRLSRNError
 from .intensity import Normalisation
 from .losses import SRLoss
@@ -54,6 +54,7 @@ class TrainConfig:
     kspace_fraction: float = 0.5
     blur_max: float = 0.0
     noise_max: float = 0.0
+    hr_noise_max: float = 0.0
     patch_size: int = 64
     batch_size: int = 16
     epochs: int = 20
@@ -147,8 +148,10 @@ class PatchSampler:
         return torch.from_numpy(out)
 
 
-def augment(hr: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Random flips, 90° rotations, gamma and contrast changes (per patch)."""
+def augment(hr: torch.Tensor, generator: torch.Generator, noise_max: float = 0.0) -> torch.Tensor:
+    """Random flips, 90° rotations, gamma and contrast changes, and Rician noise of std up to
+    ``noise_max`` in the target itself (clinical 'high-resolution' slices are noisy, and a model
+    that learnt to denoise them is scored against their noise) — per patch."""
     out = []
     for x in hr:
         k = int(torch.randint(4, (1,), generator=generator))
@@ -157,7 +160,8 @@ def augment(hr: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
             x = torch.flip(x, dims=(-1,))
         gamma = math.exp((torch.rand(1, generator=generator).item() - 0.5) * 0.6)
         contrast = 0.8 + 0.4 * torch.rand(1, generator=generator).item()
-        out.append(x.clamp(min=0) ** gamma * contrast)
+        x = x.clamp(min=0) ** gamma * contrast
+        out.append(rician_noise(x, noise_max * torch.rand(1, generator=generator).item(), generator))
     return torch.stack(out)
 
 
@@ -331,7 +335,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
         steps = tqdm(range(cfg.steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False,
                      disable=not progress or rank != 0 or not sys.stderr.isatty())
         for step in steps:
-            hr = augment(sampler.sample(local_batch, generator), generator)
+            hr = augment(sampler.sample(local_batch, generator), generator, cfg.hr_noise_max)
             lr = make_lr(hr, cfg, generator)
             loss = loss_fn(net(lr.to(device)), hr.to(device))
             if not torch.isfinite(loss):
@@ -409,7 +413,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--degradation", choices=("bicubic", "kspace", "mix"))
     p.add_argument("--kspace-fraction", type=float, help="share of k-space-truncated patches with 'mix'")
     p.add_argument("--blur-max", type=float, help="largest random Gaussian blur sigma (HR px)")
-    p.add_argument("--noise-max", type=float, help="largest random Rician noise sigma (normalised units)")
+    p.add_argument("--noise-max", type=float, help="largest random Rician noise sigma added to the LR input")
+    p.add_argument("--hr-noise-max", type=float, help="largest random Rician noise sigma added to the HR "
+                   "patch before the LR is made from it (noisy targets, as clinical slices are)")
     p.add_argument("--patch-size", type=int)
     p.add_argument("--batch-size", type=int, help="global batch (split over torchrun processes)")
     p.add_argument("--epochs", type=int)

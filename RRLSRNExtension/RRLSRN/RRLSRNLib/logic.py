@@ -262,6 +262,9 @@ class RRLSRNLogic:
             target.SetAndObserveColorNodeID(source.GetColorNodeID())
         hierarchy = slicer.vtkMRMLSubjectHierarchyNode.GetSubjectHierarchyNode(self.scene)
         if hierarchy is not None:
-            parent = hierarchy.GetItemParent(hierarchy.GetItemByDataNode(input_node))
-            hierarchy.SetItemParent(hierarchy.GetItemByDataNode(output_node), parent)
+            source_item = hierarchy.GetItemByDataNode(input_node)
+            parent = hierarchy.GetItemParent(source_item) if source_item else hierarchy.GetSceneItemID()
+            item = hierarchy.GetItemByDataNode(output_node)
+            # Slicer's application creates items for new nodes; a bare scene (scripts, tests) does not.
+            hierarchy.SetItemParent(item, parent) if item else hierarchy.CreateItem(parent, output_node)
         return output_node
