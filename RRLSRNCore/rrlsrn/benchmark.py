@@ -1,0 +1,136 @@
+"""``rrlsrn benchmark``: slices/s and seconds per volume of cubic spline, SRCNN and RRLSRN.
+
+Each timing is the median of ``repeats`` runs over the same ``slices`` random LR slices,
+after one warm-up run; CUDA work is synchronised before the clock stops. Seconds per volume
+are the measured rate times ``volume_slices``, plus one real end-to-end ``upscale_image``
+of a synthetic volume of that many slices (normalisation, batching and output grid included).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import SimpleITK as sitk
+import torch
+
+from . import __version__, io
+from .degrade import cubic_spline_upsample
+from .inference import UpscaleSettings, resolve_device, super_resolve_slices, upscale_image
+from .models import RRLSRN, SRCNN
+from .weights import load_model, shipped_weights
+
+
+def machine(device: torch.device) -> dict:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "torch": torch.__version__, "python": platform.python_version(), "platform": platform.platform(),
+            "device": str(device), "rrlsrn": __version__}
+    if device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(device)
+    return info
+
+
+def _timed(run: Callable[[], object], device: torch.device, repeats: int) -> float:
+    """Median seconds of ``run`` over ``repeats`` after one warm-up."""
+    run()
+    times = []
+    for _ in range(repeats):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        run()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _model(arch: str) -> torch.nn.Module:
+    """Shipped weights when installed; random ones otherwise (the timing is the same)."""
+    try:
+        return load_model(shipped_weights(arch))
+    except Exception:
+        return (RRLSRN() if arch == "rrlsrn" else SRCNN()).eval()
+
+
+def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128, slices: int = 16,
+                  repeats: int = 3, volume_slices: int = 100) -> dict:
+    """Measure every method at every batch size; returns the JSON-ready result."""
+    lr = np.random.default_rng(0).random((slices, size, size), dtype=np.float32)
+    models = {"SRCNN": _model("srcnn"), "RRLSRN": _model("rrlsrn")}
+    results = []
+    spline = _timed(lambda: cubic_spline_upsample(lr, 2), torch.device("cpu"), repeats)
+    results.append({"method": "cubic spline", "batch_size": None, "seconds": spline})
+    for name, model in models.items():
+        for batch in batch_sizes:
+            seconds = _timed(lambda: super_resolve_slices(model, lr, device, batch), device, repeats)
+            results.append({"method": name, "batch_size": batch, "seconds": seconds})
+    for r in results:
+        r["slices_per_second"] = slices / r["seconds"]
+        r["seconds_per_slice"] = r["seconds"] / slices
+        r["seconds_per_volume"] = r["seconds_per_slice"] * volume_slices
+    volume = sitk.GetImageFromArray(np.random.default_rng(1).random((volume_slices, size, size), dtype=np.float32))
+    best_batch = max(batch_sizes)
+    settings = UpscaleSettings(device=device.type, batch_size=best_batch)
+    end_to_end = _timed(lambda: upscale_image(volume, models["RRLSRN"], settings), device, 1)
+    return {"machine": machine(device), "input_slice": [size, size], "output_slice": [2 * size, 2 * size],
+            "slices_per_timing": slices, "repeats": repeats, "volume_slices": volume_slices,
+            "results": results,
+            "rrlsrn_end_to_end_volume": {"slices": volume_slices, "batch_size": best_batch, "seconds": end_to_end}}
+
+
+def table(result: dict) -> str:
+    rows = [f"{'method':<14}{'batch':>6}{'slices/s':>10}{'s/slice':>10}{'s/volume':>10}"]
+    for r in result["results"]:
+        rows.append(f"{r['method']:<14}{r['batch_size'] or '-':>6}{r['slices_per_second']:>10.2f}"
+                    f"{r['seconds_per_slice']:>10.4f}{r['seconds_per_volume']:>10.2f}")
+    e2e = result["rrlsrn_end_to_end_volume"]
+    rows.append(f"RRLSRN end to end, {e2e['slices']}-slice volume: {e2e['seconds']:.2f} s")
+    return "\n".join(rows)
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("benchmark", help="time cubic spline, SRCNN and RRLSRN on this machine",
+                       description=__doc__)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("--batch-sizes", default="1,8", help="comma-separated batch sizes")
+    p.add_argument("--size", type=int, default=128, help="LR slice side (output is twice it)")
+    p.add_argument("--slices", type=int, default=16, help="slices per timing")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--volume-slices", type=int, default=100)
+    p.add_argument("--out", help="write the result as JSON here")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .errors import RRLSRNError
+
+    try:
+        batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+    except ValueError:
+        raise RRLSRNError(f"--batch-sizes must be comma-separated integers, not {args.batch_sizes!r}.") from None
+    result = run_benchmark(resolve_device(args.device), batch_sizes, args.size, args.slices, args.repeats,
+                           args.volume_slices)
+    m = result["machine"]
+    print(f"{m['cpu']} ({m['cores']} cores, {m['torch_threads']} torch threads), {m.get('gpu', m['device'])}, torch {m['torch']}")
+    print(table(result))
+    if args.out:
+        with io.atomic_path(args.out) as tmp:
+            tmp.write_text(json.dumps(result, indent=2))
+        print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,261 @@
+"""``rrlsrn evaluate``: simulate low resolution from HR volumes and score upsamplers.
+
+Protocol (also written into every ``summary.md``):
+1. Each HR volume is normalised (:class:`rrlsrn.intensity.Normalisation`: 0.5th percentile
+   → 0, 99.5th percentile of the voxels above it → 1).
+2. 2D slices are taken across ``slice_axis`` (index axis, default k). A slice is scored when
+   at least ``min_tissue`` (default 20 %) of it is tissue (normalised intensity > 0.05); with
+   ``max_slices`` an evenly spaced subset of those is kept. Slices are cropped to a multiple of
+   the scale (bottom/right edge).
+3. LR = ``degrade.simulate_lr`` (bicubic ×1/s with antialiasing, or k-space truncation) of the
+   HR slice; every method upsamples that LR on the same cell-centred grid.
+4. Outputs and HR are clipped to [0, 1]. PSNR and SSIM (scikit-image, ``data_range=1``,
+   7×7 Gaussian-free window) are computed over the region: ``brain`` = HR tissue mask
+   (> 0.05, holes filled, per slice; the brain for skull-stripped volumes, head and
+   surrounding tissue for clinical stacks) or ``slice`` = the whole slice. PSNR in the brain
+   uses the MSE over the mask; SSIM is the mean of the SSIM map over the mask.
+5. Per volume: mean over its slices. Across volumes: mean, SD and a 95 % CI (t distribution).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import SimpleITK as sitk
+import torch
+from scipy import ndimage, stats
+from torch import nn
+
+from . import io
+from .degrade import bicubic_upsample, cubic_spline_upsample, simulate_lr
+from .errors import RRLSRNError
+from .geometry import AXIS_NAMES
+from .inference import resolve_device, super_resolve_slices
+from .intensity import Normalisation
+from .weights import load_lapsrn_mat, load_model, shipped_weights
+
+TISSUE = 0.05
+Upsampler = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass
+class EvalSettings:
+    """The evaluation protocol's free choices (see the module docstring)."""
+
+    scale: int = 2
+    degradation: str = "bicubic"
+    slice_axis: str = "k"
+    region: str = "brain"
+    min_tissue: float = 0.2
+    max_slices: int | None = None
+
+
+def hr_slices(path: Path | str, settings: EvalSettings) -> np.ndarray:
+    """The normalised, selected, even-cropped HR slices ``(N, h, w)`` of a volume."""
+    array = sitk.GetArrayFromImage(io.read_volume(path)).astype(np.float32)
+    array = Normalisation.fit(array).apply(array)
+    slices = np.moveaxis(array, 2 - AXIS_NAMES.index(settings.slice_axis), 0)
+    keep = np.flatnonzero((slices > TISSUE).mean(axis=(1, 2)) >= settings.min_tissue)
+    if keep.size == 0:
+        raise RRLSRNError(f"{path} has no slice with {settings.min_tissue:.0%} tissue across axis {settings.slice_axis}.")
+    if settings.max_slices and keep.size > settings.max_slices:
+        keep = keep[np.linspace(0, keep.size - 1, settings.max_slices).round().astype(int)]
+    s = settings.scale
+    h, w = slices.shape[1] // s * s, slices.shape[2] // s * s
+    return np.ascontiguousarray(slices[keep, :h, :w])
+
+
+def region_masks(hr: np.ndarray, region: str) -> np.ndarray:
+    if region == "slice":
+        return np.ones(hr.shape, bool)
+    if region != "brain":
+        raise RRLSRNError(f"region must be 'brain' or 'slice', not {region!r}.")
+    return np.stack([ndimage.binary_fill_holes(s > TISSUE) for s in hr])
+
+
+def score(pred: np.ndarray, hr: np.ndarray, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-slice PSNR and SSIM over the masks (both images clipped to [0, 1], data range 1)."""
+    from skimage.metrics import structural_similarity
+
+    p, t = np.clip(pred, 0, 1), np.clip(hr, 0, 1)
+    psnr, ssim = [], []
+    for a, b, m in zip(p, t, masks):
+        mse = float(np.mean((a[m] - b[m]) ** 2))
+        psnr.append(math.inf if mse == 0 else 10 * math.log10(1.0 / mse))
+        _, ssim_map = structural_similarity(b, a, data_range=1.0, full=True)
+        ssim.append(float(ssim_map[m].mean()))
+    return np.array(psnr), np.array(ssim)
+
+
+def network_upsampler(model: nn.Module, device: torch.device, batch_size: int = 8) -> Upsampler:
+    return lambda lr: super_resolve_slices(model, lr, device, batch_size)
+
+
+def default_methods(scale: int, device: torch.device, weights: str | None = None, srcnn_weights: str | None = None,
+                    lapsrn_mat: str | None = None) -> dict[str, Upsampler]:
+    """Cubic spline, bicubic, SRCNN (given or shipped weights), RRLSRN, and LapSRN if asked."""
+    methods: dict[str, Upsampler] = {
+        "cubic spline": lambda lr: cubic_spline_upsample(lr, scale),
+        "bicubic": lambda lr: bicubic_upsample(torch.from_numpy(lr), scale).numpy(),
+    }
+    srcnn = srcnn_weights or (shipped_weights("srcnn") if (Path(__file__).parent / "weights" / "srcnn_x2.pt").exists() else None)
+    if srcnn:
+        methods["SRCNN"] = network_upsampler(load_model(srcnn, scale), device)
+    if lapsrn_mat:
+        from .models import Cascade
+
+        lapsrn = load_lapsrn_mat(lapsrn_mat)
+        methods["LapSRN (natural images)"] = network_upsampler(lapsrn if scale == 2 else Cascade(lapsrn, scale // 2), device)
+    methods["RRLSRN"] = network_upsampler(load_model(weights or shipped_weights("rrlsrn"), scale), device)
+    return methods
+
+
+def evaluate_volumes(paths: list[Path], methods: dict[str, Upsampler], settings: EvalSettings,
+                     progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], dict]:
+    """Score every method on every volume. Returns per-volume records and, for the figure, the
+    middle selected slice of the first volume with each method's output."""
+    records, example = [], {}
+    for n, path in enumerate(paths):
+        hr = hr_slices(path, settings)
+        lr = simulate_lr(torch.from_numpy(hr), settings.degradation, settings.scale).numpy()
+        masks = region_masks(hr, settings.region)
+        mid = len(hr) // 2
+        if n == 0:
+            example = {"volume": Path(path).name, "hr": hr[mid], "lr": lr[mid], "mask": masks[mid], "outputs": {}}
+        for name, upsample in methods.items():
+            out = upsample(lr)
+            psnr, ssim = score(out, hr, masks)
+            records.append({"volume": Path(path).name, "method": name, "psnr": float(np.mean(psnr)),
+                            "ssim": float(np.mean(ssim)), "slices": len(hr)})
+            if n == 0:
+                example["outputs"][name] = (out[mid], float(psnr[mid]), float(ssim[mid]))
+        if progress:
+            progress(n + 1, len(paths))
+    return records, example
+
+
+def summarise(records: list[dict]) -> list[dict]:
+    """Per method: mean, SD and 95 % CI (t distribution) of the per-volume PSNR and SSIM."""
+    rows = []
+    for method in dict.fromkeys(r["method"] for r in records):
+        row: dict = {"method": method}
+        for metric in ("psnr", "ssim"):
+            values = np.array([r[metric] for r in records if r["method"] == method])
+            n = len(values)
+            sd = float(values.std(ddof=1)) if n > 1 else 0.0
+            half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
+            row.update({f"{metric}_mean": float(values.mean()), f"{metric}_sd": sd,
+                        f"{metric}_ci_low": float(values.mean()) - half, f"{metric}_ci_high": float(values.mean()) + half,
+                        "volumes": n})
+        rows.append(row)
+    return rows
+
+
+def protocol_text(settings: EvalSettings) -> str:
+    return (f"×{settings.scale}, LR by {settings.degradation} degradation of each HR slice across index axis "
+            f"{settings.slice_axis}; slices with ≥ {settings.min_tissue:.0%} tissue"
+            f"{f' (at most {settings.max_slices}, evenly spaced)' if settings.max_slices else ''}; intensities "
+            "normalised per volume (0.5–99.5th percentile → 0–1), outputs clipped to [0, 1]; PSNR/SSIM "
+            f"(scikit-image, data range 1) over the {settings.region} region"
+            f"{' (HR > 0.05, holes filled)' if settings.region == 'brain' else ''}; mean over slices per "
+            "volume, then mean ± SD [95 % t-CI] over volumes.")
+
+
+def markdown_table(summary: list[dict]) -> str:
+    lines = ["| method | PSNR (dB) mean ± SD [95% CI] | SSIM mean ± SD [95% CI] | volumes |", "|---|---|---|---|"]
+    for r in summary:
+        lines.append(f"| {r['method']} | {r['psnr_mean']:.2f} ± {r['psnr_sd']:.2f} [{r['psnr_ci_low']:.2f}, "
+                     f"{r['psnr_ci_high']:.2f}] | {r['ssim_mean']:.4f} ± {r['ssim_sd']:.4f} [{r['ssim_ci_low']:.4f}, "
+                     f"{r['ssim_ci_high']:.4f}] | {r['volumes']} |")
+    return "\n".join(lines)
+
+
+def plot_figure(example: dict, path: Path, scale: int) -> Path:
+    """Like the paper's Figures 2–3: LR, each method, HR, and each method's absolute error."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [n for n in example["outputs"] if n != "bicubic"]
+    columns = 2 + len(names)
+    fig, axes = plt.subplots(2, columns, figsize=(2.6 * columns, 5.6))
+    hr = np.clip(example["hr"], 0, 1)
+    lr = np.kron(np.clip(example["lr"], 0, 1), np.ones((scale, scale)))
+    panels = [("LR (nearest)", lr, None)] + [(n, *example["outputs"][n]) for n in names]
+    for ax, (name, image, *metrics) in zip(axes[0], panels):
+        ax.imshow(np.clip(image, 0, 1), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(name if metrics[0] is None else f"{name}\n{metrics[0]:.2f} dB / {metrics[1]:.4f}", fontsize=9)
+    axes[0, -1].imshow(hr, cmap="gray", vmin=0, vmax=1)
+    axes[0, -1].set_title("HR", fontsize=9)
+    error_max = 0.15
+    for ax, name in zip(axes[1, 1:], names):
+        shown = ax.imshow(np.abs(np.clip(example["outputs"][name][0], 0, 1) - hr), cmap="inferno", vmin=0, vmax=error_max)
+        ax.set_title(f"|{name} − HR|", fontsize=9)
+    fig.colorbar(shown, ax=axes[1, -1], fraction=0.9, label="absolute error")
+    for ax in axes.ravel():
+        ax.axis("off")
+    fig.suptitle(example["volume"], fontsize=10)
+    fig.tight_layout()
+    with io.atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=90, format="png")
+    plt.close(fig)
+    return path
+
+
+def write_report(records: list[dict], example: dict, settings: EvalSettings, out: Path, command: str) -> dict:
+    """metrics.csv (per volume), summary.md (table + protocol + command), figure.png."""
+    out.mkdir(parents=True, exist_ok=True)
+    with io.atomic_path(out / "metrics.csv") as tmp, open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["volume", "method", "psnr", "ssim", "slices"])
+        writer.writeheader()
+        writer.writerows(records)
+    summary = summarise(records)
+    text = (f"# Evaluation\n\nCommand: `{command}`\n\nProtocol: {protocol_text(settings)}\n\n"
+            f"{markdown_table(summary)}\n")
+    with io.atomic_path(out / "summary.md") as tmp:
+        tmp.write_text(text)
+    plot_figure(example, out / "figure.png", settings.scale)
+    return {"summary": summary, "markdown": text}
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="score RRLSRN against cubic spline, bicubic and SRCNN",
+                       description="Simulate LR from HR volumes and score each method. " + __doc__.split("Protocol")[0])
+    p.add_argument("volumes", nargs="+", help="HR volume files or folders")
+    p.add_argument("--out", required=True, help="folder for metrics.csv, summary.md, figure.png")
+    p.add_argument("--weights", help="RRLSRN weights (default: shipped)")
+    p.add_argument("--srcnn-weights", help="SRCNN weights (default: shipped, when present)")
+    p.add_argument("--lapsrn-mat", help="also score the official LapSRN_x2.mat (natural-image weights)")
+    p.add_argument("--scale", type=int, choices=(2, 4), default=2)
+    p.add_argument("--degradation", choices=("bicubic", "kspace"), default="bicubic")
+    p.add_argument("--slice-axis", choices=AXIS_NAMES, default="k")
+    p.add_argument("--region", choices=("brain", "slice"), default="brain")
+    p.add_argument("--min-tissue", type=float, default=0.2, help="least tissue fraction of a scored slice")
+    p.add_argument("--max-slices", type=int, help="evenly spaced subset of the eligible slices per volume")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import sys
+
+    from .cli import progress_bar
+    from .training import DEFAULT_EXCLUDES, find_volumes
+
+    settings = EvalSettings(args.scale, args.degradation, args.slice_axis, args.region, args.min_tissue, args.max_slices)
+    paths = find_volumes(args.volumes, list(DEFAULT_EXCLUDES))
+    methods = default_methods(args.scale, resolve_device(args.device), args.weights, args.srcnn_weights, args.lapsrn_mat)
+    with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
+        records, example = evaluate_volumes(paths, methods, settings, progress)
+    report = write_report(records, example, settings, Path(args.out), "rrlsrn " + " ".join(sys.argv[1:]))
+    if not args.quiet:
+        print(markdown_table(report["summary"]))
+        print(f"wrote {Path(args.out) / 'metrics.csv'}, summary.md, figure.png")
+    return 0
