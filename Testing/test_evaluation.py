@@ -1,0 +1,130 @@
+"""Evaluation protocol, benchmark and demo: values a user reads, on real MRI."""
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+import torch
+from scipy import stats
+
+from rrlsrn import io
+from rrlsrn.cli import main
+from rrlsrn.degrade import cubic_spline_upsample, simulate_lr
+from rrlsrn.evaluation import EvalSettings, evaluate_volumes, region_masks, score, summarise, write_report
+from rrlsrn.geometry import Grid
+from rrlsrn.inference import super_resolve_slices
+from rrlsrn.weights import load_model, shipped_weights
+
+
+@pytest.fixture(scope="module")
+def mni_volume(tmp_path_factory, mni_slices):
+    """A few real MNI152 axial slices as a small volume file (slices across k)."""
+    path = tmp_path_factory.mktemp("mni") / "mni.nii.gz"
+    image = sitk.GetImageFromArray(mni_slices)  # [k, j, i]
+    image.SetSpacing((1.0, 1.0, 10.0))
+    return io.write_volume(image, path)
+
+
+def test_score_on_known_errors():
+    hr = np.full((1, 16, 16), 0.5, np.float32)
+    masks = np.ones(hr.shape, bool)
+    psnr, ssim = score(hr, hr, masks)
+    assert math.isinf(psnr[0]) and ssim[0] == pytest.approx(1.0)
+    psnr, _ = score(hr + 0.1, hr, masks)  # MSE 0.01 → 20 dB
+    assert psnr[0] == pytest.approx(20.0, abs=1e-4)
+    half = masks.copy()
+    half[0, :, 8:] = False
+    noisy = hr.copy()
+    noisy[0, :, 8:] += 0.3  # errors outside the region do not count
+    assert math.isinf(score(noisy, hr, half)[0][0])
+
+
+def test_summary_statistics_match_scipy():
+    records = [{"volume": f"v{i}", "method": "m", "psnr": p, "ssim": s, "slices": 3}
+               for i, (p, s) in enumerate([(30.0, 0.90), (32.0, 0.92), (34.5, 0.95)])]
+    row = summarise(records)[0]
+    values = np.array([30.0, 32.0, 34.5])
+    low, high = stats.t.interval(0.95, 2, loc=values.mean(), scale=stats.sem(values))
+    assert row["psnr_mean"] == pytest.approx(values.mean())
+    assert row["psnr_sd"] == pytest.approx(values.std(ddof=1))
+    assert (row["psnr_ci_low"], row["psnr_ci_high"]) == pytest.approx((low, high))
+
+
+def test_brain_region_is_the_filled_tissue_mask(mni_slices):
+    masks = region_masks(mni_slices, "brain")
+    assert masks.any() and not masks.all()
+    assert region_masks(mni_slices, "slice").all()
+
+
+def shipped_methods() -> dict:
+    device = torch.device("cpu")
+    rrlsrn, srcnn = load_model(shipped_weights("rrlsrn")), load_model(shipped_weights("srcnn"))
+    return {"cubic spline": lambda lr: cubic_spline_upsample(lr, 2),
+            "SRCNN": lambda lr: super_resolve_slices(srcnn, lr, device),
+            "RRLSRN": lambda lr: super_resolve_slices(rrlsrn, lr, device)}
+
+
+@pytest.mark.parametrize("degradation, gain", [("bicubic", 2.0), ("kspace", 1.0)])
+def test_shipped_rrlsrn_beats_cubic_spline_on_validation_volumes(shared_data, degradation, gain):
+    """Validation split (never trained on): infant T1 sub-0006 and the GA30 fetal atlas."""
+    volumes = [shared_data / "infant_t1" / "sub-0006_ses-V01_T1w.nii.gz",
+               shared_data / "fetal_atlas" / "gholipour2017_GA30_T2w.nii.gz"]
+    settings = EvalSettings(degradation=degradation, max_slices=4)
+    records, _ = evaluate_volumes(volumes, shipped_methods(), settings)
+    for volume in {r["volume"] for r in records}:
+        psnr = {r["method"]: r["psnr"] for r in records if r["volume"] == volume}
+        ssim = {r["method"]: r["ssim"] for r in records if r["volume"] == volume}
+        print(degradation, volume, psnr)
+        assert psnr["RRLSRN"] >= psnr["cubic spline"] + gain, (degradation, volume, psnr)
+        assert ssim["RRLSRN"] > ssim["cubic spline"], (degradation, volume, ssim)
+
+
+def test_shipped_rrlsrn_on_an_unseen_adult_brain(mni_volume, tmp_path):
+    """MNI152 (adult, not in the training data), bicubic LR as in the paper: RRLSRN beats cubic
+    spline and SRCNN; the report files are written."""
+    settings = EvalSettings(degradation="bicubic", min_tissue=0.1)
+    records, example = evaluate_volumes([mni_volume], shipped_methods(), settings)
+    psnr = {r["method"]: r["psnr"] for r in records}
+    assert psnr["RRLSRN"] >= psnr["cubic spline"] + 1.5 and psnr["RRLSRN"] > psnr["SRCNN"], psnr
+    report = write_report(records, example, settings, tmp_path, "test")
+    assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
+    with open(tmp_path / "metrics.csv") as f:
+        assert {r["method"] for r in csv.DictReader(f)} == {"cubic spline", "SRCNN", "RRLSRN"}
+    assert "| RRLSRN |" in report["markdown"] and "data range 1" in report["markdown"]
+
+
+def test_evaluate_command(mni_volume, tmp_path):
+    code = main(["evaluate", str(mni_volume), "--out", str(tmp_path), "--degradation", "kspace",
+                 "--max-slices", "2", "--min-tissue", "0.1", "--device", "cpu", "-q"])
+    assert code == 0
+    text = (tmp_path / "summary.md").read_text()
+    for method in ("cubic spline", "bicubic", "SRCNN", "RRLSRN"):
+        assert f"| {method} |" in text
+    assert "k-space" in text or "kspace" in text
+
+
+def test_benchmark_command_names_the_machine(tmp_path):
+    out = tmp_path / "bench.json"
+    assert main(["benchmark", "--device", "cpu", "--batch-sizes", "1,2", "--size", "32", "--slices", "2",
+                 "--repeats", "1", "--volume-slices", "3", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["machine"]["cores"] >= 1 and result["machine"]["cpu"]
+    methods = {(r["method"], r["batch_size"]) for r in result["results"]}
+    assert methods == {("cubic spline", None), ("SRCNN", 1), ("SRCNN", 2), ("RRLSRN", 1), ("RRLSRN", 2)}
+    assert all(r["slices_per_second"] > 0 for r in result["results"])
+    assert result["rrlsrn_end_to_end_volume"]["seconds"] > 0
+
+
+def test_demo_writes_volumes_on_exact_grids_and_beats_spline(tmp_path):
+    pytest.importorskip("nilearn")
+    assert main(["demo", "--out", str(tmp_path), "--device", "cpu", "--max-slices", "6"]) == 0
+    lr, sr, hr = (io.read_volume(tmp_path / f"{n}.nii.gz") for n in ("lr", "rrlsrn_x2", "hr"))
+    for a, b in zip(Grid.of(lr).corner_bounds(), Grid.of(sr).corner_bounds()):
+        assert np.allclose(a, b, atol=1e-4)
+    assert sr.GetSize() == hr.GetSize() and np.allclose(sr.GetOrigin(), hr.GetOrigin(), atol=1e-4)
+    with open(tmp_path / "metrics.csv") as f:
+        psnr = {r["method"]: float(r["psnr"]) for r in csv.DictReader(f)}
+    assert psnr["RRLSRN"] > psnr["cubic spline"] + 0.5
+    assert (tmp_path / "figure.png").exists() and "| RRLSRN |" in (tmp_path / "summary.md").read_text()
