@@ -20,7 +20,7 @@ import torch
 from . import io
 from .degrade import cubic_spline_upsample, kspace_downsample
 from .errors import RRLSRNError
-from .evaluation import EvalSettings, markdown_table, plot_figure, region_masks, score, summarise
+from .evaluation import EvalSettings, markdown_table, plot_figure, region_masks, score, select_slices, summarise
 from .geometry import Grid
 from .inference import UpscaleSettings, resolve_device, upscale_image
 from .intensity import Normalisation
@@ -78,9 +78,7 @@ def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60) -> di
     settings = EvalSettings(degradation="kspace", max_slices=max_slices)
     norm = Normalisation.fit(sitk.GetArrayFromImage(hr))
     truth = norm.apply(sitk.GetArrayFromImage(hr))
-    keep = np.flatnonzero((truth > 0.05).mean(axis=(1, 2)) >= settings.min_tissue)
-    if max_slices and keep.size > max_slices:
-        keep = keep[np.linspace(0, keep.size - 1, max_slices).round().astype(int)]
+    keep = select_slices(truth, settings)
     masks = region_masks(truth[keep], settings.region)
     records, outputs = [], {}
     for name, image in (("cubic spline", spline), ("RRLSRN", sr)):

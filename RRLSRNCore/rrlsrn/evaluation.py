@@ -36,10 +36,9 @@ from .degrade import bicubic_upsample, cubic_spline_upsample, simulate_lr
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
 from .inference import resolve_device, super_resolve_slices
-from .intensity import Normalisation
+from .intensity import TISSUE, Normalisation
 from .weights import load_lapsrn_mat, load_model, shipped_weights
 
-TISSUE = 0.05
 Upsampler = Callable[[np.ndarray], np.ndarray]
 
 
@@ -55,16 +54,22 @@ class EvalSettings:
     max_slices: int | None = None
 
 
+def select_slices(slices: np.ndarray, settings: EvalSettings) -> np.ndarray:
+    """Indices of the normalised slices ``(N, h, w)`` with enough tissue, evenly thinned to ``max_slices``."""
+    keep = np.flatnonzero((slices > TISSUE).mean(axis=(1, 2)) >= settings.min_tissue)
+    if settings.max_slices and keep.size > settings.max_slices:
+        keep = keep[np.linspace(0, keep.size - 1, settings.max_slices).round().astype(int)]
+    return keep
+
+
 def hr_slices(path: Path | str, settings: EvalSettings) -> np.ndarray:
     """The normalised, selected, even-cropped HR slices ``(N, h, w)`` of a volume."""
     array = sitk.GetArrayFromImage(io.read_volume(path)).astype(np.float32)
     array = Normalisation.fit(array).apply(array)
     slices = np.moveaxis(array, 2 - AXIS_NAMES.index(settings.slice_axis), 0)
-    keep = np.flatnonzero((slices > TISSUE).mean(axis=(1, 2)) >= settings.min_tissue)
+    keep = select_slices(slices, settings)
     if keep.size == 0:
         raise RRLSRNError(f"{path} has no slice with {settings.min_tissue:.0%} tissue across axis {settings.slice_axis}.")
-    if settings.max_slices and keep.size > settings.max_slices:
-        keep = keep[np.linspace(0, keep.size - 1, settings.max_slices).round().astype(int)]
     s = settings.scale
     h, w = slices.shape[1] // s * s, slices.shape[2] // s * s
     return np.ascontiguousarray(slices[keep, :h, :w])

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+TISSUE = 0.05  # normalised intensity above which a voxel counts as tissue (sampling, evaluation)
+
 
 @dataclass(frozen=True)
 class Normalisation:

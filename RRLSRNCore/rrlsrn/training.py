@@ -26,14 +26,13 @@ from torch import nn
 from . import io
 from .degrade import cubic_spline_upsample, rician_noise, simulate_lr
 from .errors import RRLSRNError
-from .intensity import Normalisation
+from .intensity import TISSUE, Normalisation
 from .losses import SRLoss
 from .models import build_model
 from .weights import load_lapsrn_mat, load_model, save_weights
 
 VOLUME_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".mha", ".mhd")
 DEFAULT_EXCLUDES = ("*mask*", "*brainparts*", "*seg*", "*label*", "*dseg*")
-FOREGROUND = 0.05  # normalised intensity above which a voxel counts as tissue
 
 
 @dataclass
@@ -111,7 +110,7 @@ class PatchSampler:
         self.patch, self.fg_fraction = patch, foreground_fraction
         self.foreground = []
         for v in self.volumes:
-            idx = np.flatnonzero(v > FOREGROUND)
+            idx = np.flatnonzero(v > TISSUE)
             self.foreground.append(torch.from_numpy(idx[:: max(1, idx.size // 500_000)]))
         self.axes = [self._in_plane_axes(p) for p in paths]
 
@@ -186,10 +185,10 @@ def validation_slices(paths: list[Path], per_volume: int, scale: int, patch: int
     crops = []
     for path in paths:
         vol = load_normalised(path)
-        tissue = (vol > FOREGROUND).sum(axis=(1, 2))
+        tissue = (vol > TISSUE).sum(axis=(1, 2))
         for z in sorted(np.argsort(tissue)[::-1][:per_volume]):
             plane = vol[z]
-            rows, cols = np.nonzero(plane > FOREGROUND)
+            rows, cols = np.nonzero(plane > TISSUE)
             r = int(np.clip(rows.mean() - patch // 2, 0, max(plane.shape[0] - patch, 0)))
             c = int(np.clip(cols.mean() - patch // 2, 0, max(plane.shape[1] - patch, 0)))
             crop = np.zeros((patch, patch), np.float32)
@@ -200,13 +199,11 @@ def validation_slices(paths: list[Path], per_volume: int, scale: int, patch: int
 
 
 def psnr_ssim(pred: np.ndarray, target: np.ndarray) -> tuple[float, float]:
-    """Mean PSNR and SSIM over slices, data range 1 on normalised intensities, whole slice."""
-    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+    """Mean PSNR and SSIM over whole slices, with the evaluation protocol's scoring."""
+    from .evaluation import score
 
-    p = np.clip(pred, 0, 1)
-    ps = [peak_signal_noise_ratio(t, q, data_range=1.0) for q, t in zip(p, target)]
-    ss = [structural_similarity(t, q, data_range=1.0) for q, t in zip(p, target)]
-    return float(np.mean(ps)), float(np.mean(ss))
+    psnr, ssim = score(pred, target, np.ones(target.shape, bool))
+    return float(np.mean(psnr)), float(np.mean(ssim))
 
 
 # ---------------------------------------------------------------------------- loop
