@@ -85,7 +85,8 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
         r["seconds_per_slice"] = r["seconds"] / slices
         r["seconds_per_volume"] = r["seconds_per_slice"] * volume_slices
     volume = sitk.GetImageFromArray(np.random.default_rng(1).random((volume_slices, size, size), dtype=np.float32))
-    best_batch = max(batch_sizes)
+    best_batch = min(batch_sizes, key=lambda b: next(r["seconds"] for r in results
+                                                      if r["method"] == "RRLSRN" and r["batch_size"] == b))
     settings = UpscaleSettings(device=device.type, batch_size=best_batch)
     end_to_end = _timed(lambda: upscale_image(volume, models["RRLSRN"], settings), device, 1)
     return {"machine": machine(device), "input_slice": [size, size], "output_slice": [2 * size, 2 * size],

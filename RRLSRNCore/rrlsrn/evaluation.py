@@ -97,8 +97,8 @@ def score(pred: np.ndarray, hr: np.ndarray, masks: np.ndarray) -> tuple[np.ndarr
     return np.array(psnr), np.array(ssim)
 
 
-def network_upsampler(model: nn.Module, device: torch.device, batch_size: int = 8) -> Upsampler:
-    return lambda lr: super_resolve_slices(model, lr, device, batch_size)
+def network_upsampler(model: nn.Module, device: torch.device) -> Upsampler:
+    return lambda lr: super_resolve_slices(model, lr, device)
 
 
 def default_methods(scale: int, device: torch.device, weights: str | None = None, srcnn_weights: str | None = None,

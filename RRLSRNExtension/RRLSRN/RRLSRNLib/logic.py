@@ -32,13 +32,13 @@ class SuperResolutionSettings:
     weights: str = ""  # empty: the shipped default model
     device: str = "auto"
     slice_axis: str = "auto"
-    batch_size: int = 8
+    batch_size: int | None = None  # None: the core's default for the device
     mask_outside: bool = False
     crop_margin_mm: float | None = None  # None: no crop
 
     def arguments(self) -> list[str]:
-        args = ["--scale", str(self.scale), "--device", self.device, "--slice-axis", self.slice_axis,
-                "--batch-size", str(self.batch_size)]
+        args = ["--scale", str(self.scale), "--device", self.device, "--slice-axis", self.slice_axis]
+        args += ["--batch-size", str(self.batch_size)] if self.batch_size else []
         return args + (["--weights", self.weights] if self.weights else [])
 
 
