@@ -77,14 +77,20 @@ def _largest_filled(mask: np.ndarray) -> np.ndarray:
     return np.stack([ndimage.binary_fill_holes(s) for s in mask])
 
 
-def _clean(mask: np.ndarray, volume: np.ndarray) -> np.ndarray:
+def trim_intensity_outliers(mask: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    """Drop voxels beyond 2 robust SDs of the mask's median intensity (extra-axial fluid in T2,
+    dark CSF in T1), keep the largest component, refill holes per slice (the ventricles)."""
     if not mask.any():
         return mask
     values = volume[mask]
     median = np.median(values)
     robust_sd = 1.4826 * np.median(np.abs(values - median))
     trimmed = _largest_filled(mask & (np.abs(volume - median) <= TRIM_ROBUST_SDS * robust_sd))
-    trimmed = _largest_filled(ndimage.binary_opening(trimmed, structure=np.ones((1, 3, 3))))
+    return _largest_filled(ndimage.binary_opening(trimmed, structure=np.ones((1, 3, 3))))
+
+
+def _clean(mask: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    trimmed = trim_intensity_outliers(mask, volume)
     closed = ndimage.binary_closing(trimmed, structure=np.ones((1, 3, 3)), iterations=2) | trimmed
     return np.stack([ndimage.binary_fill_holes(s) for s in closed])
 

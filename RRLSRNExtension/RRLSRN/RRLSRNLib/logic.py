@@ -17,10 +17,12 @@ import slicer
 import vtk
 from vtk.util import numpy_support
 
-from .core import core_path
+from .core import core_module, core_path
 from .job import UpscaleProcess
 from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
 
+trim_intensity_outliers = core_module("rrlsrn.brainmask").trim_intensity_outliers
+Normalisation = core_module("rrlsrn.intensity").Normalisation
 BRAIN, OUTSIDE = 1, 2
 
 
@@ -105,7 +107,8 @@ class RRLSRNLogic:
         Seeds: a ball around each inside point; outside points are extruded through every
         slice (outside the brain where it is widest, they stay outside in every slice), plus
         the volume border. Slicer's GrowCut grows them; the brain label is then reduced to its
-        largest island, hole-filled, and smoothed by a closing. Returns (segmentation, segment id).
+        largest island, hole-filled, and smoothed by a closing, after the core's trimming of
+        intensity outliers (extra-axial fluid). Returns (segmentation, segment id).
         """
         if volume_node is None or volume_node.GetImageData() is None:
             raise ValueError("Select an input volume first.")
@@ -122,7 +125,8 @@ class RRLSRNLogic:
         growcut.SetSeedLabelVolume(self._vtk_image(seeds, grid.spacing))
         growcut.Update()
         labels = numpy_support.vtk_to_numpy(growcut.GetOutput().GetPointData().GetScalars()).reshape(intensity.shape)
-        brain = self._clean_mask(labels == BRAIN, grid.spacing, smoothing_mm)
+        normalised = np.clip(Normalisation.fit(intensity).apply(intensity), 0, 1)
+        brain = self._clean_mask(trim_intensity_outliers(labels == BRAIN, normalised), grid.spacing, smoothing_mm)
         if not brain.any():
             raise ValueError("The brain segment came out empty; place the points well inside the brain.")
 
