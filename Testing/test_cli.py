@@ -95,3 +95,13 @@ def test_console_command_exit_codes(tmp_path):
     bad_option = run_cli("upscale", "x.nii.gz", "-o", "y.nii.gz", "--device", "tpu")
     assert bad_option.returncode == 2 and "invalid choice" in bad_option.stderr
     assert run_cli("--version").stdout.startswith("rrlsrn ")
+
+
+def test_a_2d_image_with_coarse_pixels_is_upscaled_in_its_plane(tmp_path, random_weights):
+    image = sitk.GetImageFromArray(np.random.default_rng(0).random((20, 24), dtype=np.float32))
+    image.SetSpacing((2.0, 2.0))  # read as one slice of spacing 1 across k: k is still the slice axis
+    path = tmp_path / "slice.nrrd"
+    sitk.WriteImage(image, str(path))
+    out = tmp_path / "sr.nii.gz"
+    assert main(["upscale", str(path), "-o", str(out), "--weights", str(random_weights), "-q"]) == 0
+    assert io.read_volume(out).GetSize() == (48, 40, 1)

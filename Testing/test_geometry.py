@@ -83,3 +83,8 @@ def test_slicer_ijk_to_ras_roundtrip():
     assert np.allclose(ras[:3, 3], ras_to_lps(grid.origin))
     back = Grid.from_ijk_to_ras(ras, grid.size)
     assert np.allclose(back.matrix, grid.matrix)
+
+
+def test_single_slice_images_are_sliced_across_their_flat_axis():
+    assert choose_slice_axis((2.0, 2.0, 1.0), size=(64, 64, 1)) == 2
+    assert choose_slice_axis((0.5, 3.0, 0.5), size=(64, 1, 64)) == 1

@@ -83,15 +83,18 @@ class Grid:
         return corners.min(axis=0), corners.max(axis=0)
 
 
-def choose_slice_axis(spacing: Sequence[float], requested: str = "auto") -> int:
+def choose_slice_axis(spacing: Sequence[float], requested: str = "auto", size: Sequence[int] | None = None) -> int:
     """Index axis (0=i, 1=j, 2=k) across which slices are taken; SR happens in the other two.
 
-    ``auto`` picks the axis with the largest spacing (thick-slice stacks), ties going to k.
+    ``auto`` picks the axis with the largest spacing (thick-slice stacks), ties going to k; an
+    image one voxel thick along an axis (a single 2D slice) is sliced across that axis.
     """
     if requested in AXIS_NAMES:
         return AXIS_NAMES.index(requested)
     if requested != "auto":
         raise RRLSRNError(f"slice axis must be auto, i, j or k, not {requested!r}.")
+    if size is not None and 1 in size:
+        return max(a for a in range(3) if size[a] == 1)
     largest = max(spacing)
     return max(a for a in range(3) if np.isclose(spacing[a], largest, rtol=1e-3))
 

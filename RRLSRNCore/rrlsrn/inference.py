@@ -111,7 +111,7 @@ class UpscaleSettings:
 def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings = UpscaleSettings(),
                   progress: Progress | None = None) -> sitk.Image:
     """Super-resolve ``image`` in-plane by ``model.scale``; float32 on the exact output grid."""
-    axis = choose_slice_axis(image.GetSpacing(), settings.slice_axis)
+    axis = choose_slice_axis(image.GetSpacing(), settings.slice_axis, image.GetSize())
     grid = upsampled_grid(Grid.of(image), in_plane_factors(axis, model.scale))
     array = sitk.GetArrayViewFromImage(image)  # [k, j, i]
     if not np.isfinite(array).all():
