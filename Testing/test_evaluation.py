@@ -11,7 +11,7 @@ from scipy import stats
 
 from rrlsrn import io
 from rrlsrn.cli import main
-from rrlsrn.degrade import cubic_spline_upsample, simulate_lr
+from rrlsrn.degrade import cubic_spline_upsample
 from rrlsrn.evaluation import EvalSettings, evaluate_volumes, region_masks, score, summarise, write_report
 from rrlsrn.geometry import Grid
 from rrlsrn.inference import super_resolve_slices

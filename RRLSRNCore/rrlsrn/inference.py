@@ -108,9 +108,10 @@ class UpscaleSettings:
     tile: int = 512
 
 
-def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings = UpscaleSettings(),
+def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings | None = None,
                   progress: Progress | None = None) -> sitk.Image:
     """Super-resolve ``image`` in-plane by ``model.scale``; float32 on the exact output grid."""
+    settings = settings or UpscaleSettings()
     axis = choose_slice_axis(image.GetSpacing(), settings.slice_axis, image.GetSize())
     grid = upsampled_grid(Grid.of(image), in_plane_factors(axis, model.scale))
     array = sitk.GetArrayViewFromImage(image)  # [k, j, i]
@@ -150,12 +151,13 @@ def apply_mask(image: sitk.Image, mask: sitk.Image) -> sitk.Image:
 
 
 def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path | str | None = None,
-                 settings: UpscaleSettings = UpscaleSettings(), mask_path: Path | str | None = None,
+                 settings: UpscaleSettings | None = None, mask_path: Path | str | None = None,
                  crop_margin_mm: float | None = None, zero_outside: bool = True, keep_dtype: bool = False,
                  spacing: Sequence[float] | None = None, spacing_in_name: bool = False,
                  progress: Progress | None = None) -> Path:
     """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it (``zero_outside``),
     super-resolve, write atomically."""
+    settings = settings or UpscaleSettings()
     input_path, output_path = Path(input_path), io.check_output_path(output_path)
     if output_path.resolve() == input_path.resolve():
         raise RRLSRNError("the output path is the input path; choose another so the input is kept.")

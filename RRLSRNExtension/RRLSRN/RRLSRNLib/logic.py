@@ -210,10 +210,11 @@ class RRLSRNLogic:
 
     # ------------------------------------------------------------------ super-resolution
 
-    def start_super_resolution(self, input_node, settings: SuperResolutionSettings = SuperResolutionSettings(),
+    def start_super_resolution(self, input_node, settings: SuperResolutionSettings | None = None,
                                output_node=None, segmentation_node=None, segment_id: str | None = None,
                                output_name: str | None = None) -> SuperResolutionRun:
         """Write the input (and brain mask) to temporary files and start ``rrlsrn upscale`` on them."""
+        settings = settings or SuperResolutionSettings()
         if input_node is None or input_node.GetImageData() is None:
             raise ValueError("Select an input volume first.")
         if output_node is input_node:
@@ -242,7 +243,7 @@ class RRLSRNLogic:
         name = output_name or f"{input_node.GetName()}_SRx{settings.scale}"
         return SuperResolutionRun(self, input_node, output_node, name, workdir, process)
 
-    def super_resolve(self, input_node, settings: SuperResolutionSettings = SuperResolutionSettings(), **kwargs):
+    def super_resolve(self, input_node, settings: SuperResolutionSettings | None = None, **kwargs):
         """Blocking super-resolution (for scripts and tests): the output node, or ValueError."""
         run = self.start_super_resolution(input_node, settings, **kwargs)
         run.wait()
