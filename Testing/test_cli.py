@@ -105,3 +105,22 @@ def test_a_2d_image_with_coarse_pixels_is_upscaled_in_its_plane(tmp_path, random
     out = tmp_path / "sr.nii.gz"
     assert main(["upscale", str(path), "-o", str(out), "--weights", str(random_weights), "-q"]) == 0
     assert io.read_volume(out).GetSize() == (48, 40, 1)
+
+
+def test_cohort_keeps_going_past_a_bad_file_and_skips_finished_outputs(tmp_path, random_weights, capsys):
+    source, target = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for name in ("a.nii.gz", "b.nrrd"):
+        io.write_volume(oblique_image(size=(10, 8, 3)), source / name)
+    (source / "broken.nii.gz").write_bytes(b"\x1f\x8b not really")
+    io.write_volume(sitk.Image([10, 8, 3], sitk.sitkUInt8), source / "a_mask.nii.gz")  # skipped: a mask
+    args = ["upscale", "--input-dir", str(source), "--output-dir", str(target), "--weights", str(random_weights), "-q"]
+    assert main(args) == 1
+    report = capsys.readouterr().out
+    assert "2 done, 0 skipped" in report and "1 failed" in report and "broken.nii.gz" in report
+    assert sorted(p.name for p in target.iterdir()) == ["a_SRx2.nii.gz", "b_SRx2.nii.gz"]
+    stamp = (target / "a_SRx2.nii.gz").stat().st_mtime_ns
+    (source / "broken.nii.gz").unlink()
+    assert main(args) == 0
+    assert "0 done, 2 skipped" in capsys.readouterr().out
+    assert (target / "a_SRx2.nii.gz").stat().st_mtime_ns == stamp

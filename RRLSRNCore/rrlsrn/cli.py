@@ -62,15 +62,65 @@ def _upscale(args: argparse.Namespace) -> int:
     from .inference import UpscaleSettings, upscale_file
     from .io import parse_spacing
 
+    if (args.input is None) == (args.input_dir is None):
+        raise RRLSRNError("give either an INPUT file (with -o) or --input-dir (with --output-dir).")
+    if args.input_dir is not None:
+        return _upscale_cohort(args)
+    if args.output is None:
+        raise RRLSRNError("give the output file with -o OUTPUT.")
     settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
                                batch_size=args.batch_size, tile=args.tile)
     with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
         out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
-                           not args.keep_outside, args.keep_dtype, parse_spacing(args.spacing) if args.spacing else None,
-                           args.spacing_from_name, progress)
+                           not args.keep_outside, args.keep_dtype,
+                           parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, progress)
     if not args.quiet:
         print(f"wrote {out}")
     return 0
+
+
+def _upscale_cohort(args: argparse.Namespace) -> int:
+    """Every volume of --input-dir into --output-dir as <name>_SRx<scale>.nii.gz; finished outputs
+    are skipped, a failing file is reported and the run goes on; exit 1 if any failed."""
+    from pathlib import Path
+
+    from .inference import UpscaleSettings, upscale_file
+    from .io import parse_spacing
+    from .training import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
+    from .weights import load_model, shipped_weights
+
+    if args.output_dir is None:
+        raise RRLSRNError("--input-dir needs --output-dir.")
+    if args.mask is not None:
+        raise RRLSRNError("--mask names one volume's mask; it cannot be used with --input-dir.")
+    source, target = Path(args.input_dir), Path(args.output_dir)
+    if not source.is_dir():
+        raise RRLSRNError(f"{source} is not a directory.")
+    files = find_volumes([str(source)], list(DEFAULT_EXCLUDES))
+    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
+                               batch_size=args.batch_size, tile=args.tile)
+    model = load_model(args.weights or shipped_weights("rrlsrn"), args.scale)
+    spacing = parse_spacing(args.spacing) if args.spacing else None
+    done, skipped, failed = [], [], []
+    for path in files:
+        stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
+        out = target / f"{stem}_SRx{args.scale}.nii.gz"
+        if out.exists():
+            skipped.append(out)
+            continue
+        try:
+            with progress_bar(args.quiet, desc=path.name) as progress:
+                upscale_file(path, out, model, settings, keep_dtype=args.keep_dtype, spacing=spacing,
+                             spacing_in_name=args.spacing_from_name, progress=progress)
+            done.append(out)
+        except RRLSRNError as error:
+            failed.append((path, str(error)))
+        except Exception as error:  # one broken file must not stop a cohort
+            failed.append((path, f"unexpected {type(error).__name__}: {error}"))
+    print(f"{len(done)} done, {len(skipped)} skipped (already there), {len(failed)} failed, in {target}")
+    for path, reason in failed:
+        print(f"  failed: {path.name}: {reason}")
+    return 1 if failed else 0
 
 
 def _brainmask(args: argparse.Namespace) -> int:
@@ -109,8 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("upscale", help="super-resolve a volume", description="Super-resolve a volume "
                         "in-plane (the two index axes other than the slice axis) and write it with "
                         "the exact output geometry: voxel-corner bounds equal to the input's.")
-    up.add_argument("input", help="NIfTI, NRRD, MHA file or DICOM series directory")
-    up.add_argument("-o", "--output", required=True, help=".nii.gz, .nii, .nrrd or .mha")
+    up.add_argument("input", nargs="?", help="NIfTI, NRRD, MHA file or DICOM series directory")
+    up.add_argument("-o", "--output", help=".nii.gz, .nii, .nrrd or .mha")
+    up.add_argument("--input-dir", help="batch: every volume file of this folder (masks/labels skipped)")
+    up.add_argument("--output-dir", help="batch: where <name>_SRx<scale>.nii.gz go; existing ones are skipped")
     up.add_argument("--scale", type=int, choices=(2, 4), default=2)
     up.add_argument("--weights", help="weights file (default: the shipped RRLSRN ×2 model)")
     up.add_argument("--slice-axis", choices=("auto",) + AXIS_NAMES, default="auto",

@@ -150,13 +150,13 @@ def apply_mask(image: sitk.Image, mask: sitk.Image) -> sitk.Image:
     return sitk.Multiply(image, inside)
 
 
-def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path | str | None = None,
+def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path | str | nn.Module | None = None,
                  settings: UpscaleSettings | None = None, mask_path: Path | str | None = None,
                  crop_margin_mm: float | None = None, zero_outside: bool = True, keep_dtype: bool = False,
                  spacing: Sequence[float] | None = None, spacing_in_name: bool = False,
                  progress: Progress | None = None) -> Path:
     """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it (``zero_outside``),
-    super-resolve, write atomically."""
+    super-resolve, write atomically. ``weights`` may be an already loaded model (batch runs)."""
     settings = settings or UpscaleSettings()
     input_path, output_path = Path(input_path), io.check_output_path(output_path)
     if output_path.resolve() == input_path.resolve():
@@ -164,7 +164,7 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
     if crop_margin_mm is not None and mask_path is None:
         raise RRLSRNError("--crop-to-mask needs --mask.")
     image = io.read_volume(input_path, spacing, spacing_in_name)
-    model = load_model(weights or shipped_weights("rrlsrn"), settings.scale)
+    model = weights if isinstance(weights, nn.Module) else load_model(weights or shipped_weights("rrlsrn"), settings.scale)
     mask = io.read_volume(mask_path) if mask_path is not None else None
     if mask is not None and (spacing is not None or spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
