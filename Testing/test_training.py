@@ -104,3 +104,25 @@ def test_two_process_ddp_on_cpu(volumes, tmp_path):
     rows = log_rows(tmp_path)
     assert len(rows) == 2 and all(float(r["train_loss"]) > 0 for r in rows)
     assert load_model(tmp_path / "last.pt").scale == 2
+
+
+def test_sigkill_then_resume_continues_from_the_last_checkpoint(volumes, tmp_path):
+    import signal
+    import time
+
+    cmd = [sys.executable, "-m", "rrlsrn", "train", *volumes[:1], "--out", str(tmp_path), "--patch-size", "32",
+           "--batch-size", "2", "--epochs", "30", "--steps-per-epoch", "3", "--threads", "1", "-q"]
+    run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (tmp_path / "checkpoint.pt").exists():
+        time.sleep(0.2)
+    time.sleep(0.5)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert run.returncode == -signal.SIGKILL
+    done = torch.load(tmp_path / "checkpoint.pt", weights_only=True)["epoch"]  # the checkpoint is whole
+    assert 1 <= done < 30
+    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert [int(r["epoch"]) for r in log_rows(tmp_path)] == list(range(1, 31))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left

@@ -255,6 +255,17 @@ def _distributed() -> tuple[int, int]:
     return (dist.get_rank(), world) if world > 1 else (0, 1)
 
 
+def _truncate_log(log_path: Path, last_epoch: int) -> None:
+    """Drop log rows of epochs after the checkpoint (a run killed between log and checkpoint)."""
+    with open(log_path) as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, [r for r in reader if int(r["epoch"]) <= last_epoch]
+    with io.atomic_path(log_path) as tmp, open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def _plot_curves(log_path: Path, png_path: Path) -> None:
     import matplotlib
 
@@ -310,6 +321,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         start_epoch, best = state["epoch"], state["best_psnr"]
+        if rank == 0 and log_path.exists():
+            _truncate_log(log_path, start_epoch)
     elif rank == 0:
         (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
         log_path.unlink(missing_ok=True)
@@ -345,7 +358,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             losses.append(loss.item())
             steps.set_postfix(loss=f"{np.mean(losses[-20:]):.4g}")
         if rank == 0:
-            row = {"epoch": epoch + 1, "step": (epoch + 1) * cfg.steps_per_epoch, "train_loss": np.mean(losses),
+            # Plain Python numbers only: checkpoints and weights are read back with weights_only=True.
+            row = {"epoch": epoch + 1, "step": (epoch + 1) * cfg.steps_per_epoch, "train_loss": float(np.mean(losses)),
                    "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t0, 2),
                    "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": ""}
             if val_hr is not None:
@@ -353,8 +367,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
                 with torch.inference_mode():
                     pred = torch.cat([model(b.to(device)).cpu() for b in val_lr.split(16)])
                 v = psnr_ssim(pred[:, 0].numpy(), val_hr[:, 0].numpy())
-                row.update(val_psnr=round(v[0], 3), val_ssim=round(v[1], 4),
-                           spline_psnr=round(spline[0], 3), spline_ssim=round(spline[1], 4))
+                row.update(val_psnr=round(float(v[0]), 3), val_ssim=round(float(v[1]), 4),
+                           spline_psnr=round(float(spline[0]), 3), spline_ssim=round(float(spline[1]), 4))
             score = row["val_psnr"] if row["val_psnr"] != "" else -row["train_loss"]
             meta = {"epoch": epoch + 1, "steps": row["step"], "recipe": cfg.recipe, "degradation": cfg.degradation,
                     "val_psnr": row["val_psnr"], "spline_psnr": row["spline_psnr"]}
@@ -362,15 +376,17 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             if score > best:
                 best = score
                 save_weights(model, out / "best.pt", cfg.arch, cfg.model_config(), meta)
-            with io.atomic_path(ckpt_path) as tmp:
-                torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                            "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_psnr": best}, tmp)
+            # The log row goes first: a kill between the two is undone on resume (rows past
+            # the checkpoint's epoch are dropped), so the log never misses an epoch.
             new = not log_path.exists()
             with open(log_path, "a", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(row))
                 if new:
                     writer.writeheader()
                 writer.writerow(row)
+            with io.atomic_path(ckpt_path) as tmp:
+                torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                            "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_psnr": best}, tmp)
             _plot_curves(log_path, out / "curves.png")
             if progress:
                 val = f", val PSNR {row['val_psnr']} dB (spline {row['spline_psnr']})" if row["val_psnr"] != "" else ""
