@@ -93,17 +93,23 @@ def test_config_file_and_command_line(volumes, tmp_path):
     assert bad.returncode == 1 and "patch_sise" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_two_process_ddp_on_cpu(volumes, tmp_path):
+def test_two_process_ddp_follows_the_single_process_loss_curve(volumes, tmp_path):
+    """torchrun with 2 CPU processes (gloo) and 1 process, same global batch: same losses."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-           "-m", "rrlsrn", "train", *volumes[:1], "--val", volumes[1], "--out", str(tmp_path),
-           "--patch-size", "32", "--batch-size", "4", "--epochs", "2", "--steps-per-epoch", "4",
-           "--val-slices", "2", "--threads", "1", "-q"]
-    run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    rows = log_rows(tmp_path)
-    assert len(rows) == 2 and all(float(r["train_loss"]) > 0 for r in rows)
-    assert load_model(tmp_path / "last.pt").scale == 2
+    common = ["-m", "rrlsrn", "train", *volumes[:1], "--val", volumes[1], "--patch-size", "32", "--batch-size", "4",
+              "--epochs", "2", "--steps-per-epoch", "4", "--val-slices", "2", "--threads", "1", "--lr", "1e-3", "-q"]
+    two = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+           *common, "--out", str(tmp_path / "ddp")]
+    one = [sys.executable, *common, "--out", str(tmp_path / "single")]
+    for cmd in (two, one):
+        run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+    ddp, single = log_rows(tmp_path / "ddp"), log_rows(tmp_path / "single")
+    assert len(ddp) == len(single) == 2
+    for a, b in zip(ddp, single):
+        assert float(a["train_loss"]) == pytest.approx(float(b["train_loss"]), rel=1e-3)
+        assert float(a["val_psnr"]) == pytest.approx(float(b["val_psnr"]), abs=0.05)
+    assert load_model(tmp_path / "ddp" / "last.pt").scale == 2
 
 
 def test_sigkill_then_resume_continues_from_the_last_checkpoint(volumes, tmp_path):

@@ -2,8 +2,9 @@
 
 Run as ``rrlsrn train`` (one process) or ``torchrun --nproc-per-node N -m rrlsrn.cli train``
 (DistributedDataParallel: gloo on CPU, nccl on GPU; the global batch is split over ranks).
-All randomness comes from torch generators reseeded from (seed, rank, epoch), so a run
-resumed from an epoch checkpoint continues exactly as an uninterrupted one.
+All randomness comes from torch generators reseeded from (seed, epoch), so a run resumed from
+an epoch checkpoint continues exactly as an uninterrupted one, and every rank draws the same
+global batch and trains on its share of it.
 """
 from __future__ import annotations
 
@@ -321,8 +322,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         start_epoch, best = state["epoch"], state["best_psnr"]
-        if rank == 0 and log_path.exists():
-            _truncate_log(log_path, start_epoch)
+        if rank == 0:
+            for stale in out.glob(".*.pt.*"):  # temporaries of a write cut short by a kill
+                stale.unlink(missing_ok=True)
+            if log_path.exists():
+                _truncate_log(log_path, start_epoch)
     elif rank == 0:
         (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
         log_path.unlink(missing_ok=True)
@@ -335,19 +339,21 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
         val_lr = simulate_lr(val_hr, "bicubic", cfg.scale)
         spline = psnr_ssim(cubic_spline_upsample(val_lr[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
     loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
-    local_batch = cfg.batch_size // world
+    # Every rank draws the same global batch and trains on its share, so N processes follow the
+    # same loss curve as one process with the same global batch (sampling is cheap next to the model).
+    mine = slice(rank * (cfg.batch_size // world), (rank + 1) * (cfg.batch_size // world))
     started = time.time()
 
     for epoch in range(start_epoch, cfg.epochs):
-        generator = torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch * 7919 + rank)
+        generator = torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch * 7919)
         net.train()
         t0, losses = time.time(), []
         steps = tqdm(range(cfg.steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False,
                      disable=not progress or rank != 0 or not sys.stderr.isatty())
         for step in steps:
-            hr = augment(sampler.sample(local_batch, generator), generator, cfg.hr_noise_max)
+            hr = augment(sampler.sample(cfg.batch_size, generator), generator, cfg.hr_noise_max)
             lr = make_lr(hr, cfg, generator)
-            loss = loss_fn(net(lr.to(device)), hr.to(device))
+            loss = loss_fn(net(lr[mine].to(device)), hr[mine].to(device))
             if not torch.isfinite(loss):
                 raise RRLSRNError(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
                                   "lower the learning rate.")
@@ -355,7 +361,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             loss.backward()
             opt.step()
             sched.step()
-            losses.append(loss.item())
+            logged = loss.detach()
+            if world > 1:  # the log shows the global batch's loss, not rank 0's share
+                dist.all_reduce(logged)
+                logged = logged / world
+            losses.append(logged.item())
             steps.set_postfix(loss=f"{np.mean(losses[-20:]):.4g}")
         if rank == 0:
             # Plain Python numbers only: checkpoints and weights are read back with weights_only=True.
