@@ -90,3 +90,11 @@ def test_user_errors(tmp_path, random_weights):
     with pytest.raises(RRLSRNError, match="not available"):
         resolve_device("cuda" if not torch.cuda.is_available() else "mps")
     assert not (tmp_path / "o.nii.gz").exists()
+
+
+def test_a_full_mask_on_the_same_oblique_grid_keeps_every_voxel():
+    from rrlsrn.inference import resample_mask
+
+    image = oblique_image(size=(12, 10, 4))
+    full = Grid.of(image).apply_to(sitk.GetImageFromArray(np.ones((4, 10, 12), np.uint8)))
+    assert sitk.GetArrayFromImage(resample_mask(full, image)).all()

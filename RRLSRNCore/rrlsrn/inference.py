@@ -134,7 +134,10 @@ def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
 def resample_mask(mask: sitk.Image, reference: sitk.Image) -> sitk.Image:
     """A binary mask (any non-zero voxel) on ``reference``'s grid, nearest-neighbour."""
     binary = sitk.Cast(sitk.NotEqual(mask, 0), sitk.sitkUInt8)
-    return sitk.Resample(binary, reference, sitk.Transform(), sitk.sitkNearestNeighbor, 0, sitk.sitkUInt8)
+    # Extrapolate by nearest neighbour: border voxel centres fall a rounding error outside the
+    # mask's grid under non-identity directions and would otherwise be dropped.
+    return sitk.Resample(binary, reference, sitk.Transform(), sitk.sitkNearestNeighbor, 0, sitk.sitkUInt8,
+                         True)
 
 
 def crop_to_mask(image: sitk.Image, mask: sitk.Image, margin_mm: float) -> sitk.Image:
