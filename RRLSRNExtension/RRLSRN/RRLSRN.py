@@ -19,7 +19,7 @@ from slicer.ScriptedLoadableModule import (ScriptedLoadableModule, ScriptedLoada
 from slicer.util import VTKObservationMixin
 
 from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings
-from RRLSRNLib.core import constraints_text, missing_requirements
+from RRLSRNLib.core import MASK_REQUIREMENTS, REQUIREMENTS, constraints_text, missing_requirements
 
 SCALES = (2, 4)
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -194,6 +194,9 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
 
     def onCreateMask(self) -> None:
         p = self._parameterNode
+        if not self._ensureDependencies(MASK_REQUIREMENTS):
+            self.ui.statusLabel.text = _("Dependencies are missing; nothing was done.")
+            return
         with slicer.util.tryWithErrorDisplay(_("Failed to create the brain mask."), waitCursor=True):
             segmentation, segmentId = self.logic.create_brain_mask(
                 p.inputVolume, p.insidePoints, p.outsidePoints, p.segmentation)
@@ -210,9 +213,10 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
 
     # ------------------------------------------------------------------ super-resolution
 
-    def _ensureDependencies(self) -> bool:
-        """Ask, then install what the core needs; torch through the PyTorch extension when present."""
-        missing = missing_requirements()
+    def _ensureDependencies(self, names=tuple(REQUIREMENTS)) -> bool:
+        """Ask, then install what the core needs for a task (import ``names``); torch through the
+        PyTorch extension when present."""
+        missing = missing_requirements(names)
         if not missing:
             return True
         if not slicer.util.confirmOkCancelDisplay(
@@ -234,7 +238,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
                 with open(constraints, "w") as f:
                     f.write(constraints_text())
                 slicer.util.pip_install(missing + ["-c", constraints])
-        return not missing_requirements()
+        return not missing_requirements(names)
 
     def onApplyOrCancel(self) -> None:
         if self._run is not None:
@@ -320,14 +324,17 @@ class RRLSRNTest(ScriptedLoadableModuleTest):
         slicer.modules.cropvolume.logic().Apply(cropParams)
         volume = slicer.mrmlScene.GetNodeByID(cropParams.GetOutputVolumeNodeID())
 
-        self.delayDisplay("Brain mask from one point")
-        center = [0.0, 0.0, 0.0]
-        roi.GetCenter(center)
-        inside = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "inside")
-        inside.AddControlPoint(center)
-        segmentation, segmentId = logic.create_brain_mask(volume, inside)
-        mask = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
-        self.assertGreater(int(mask.sum()), 0)
+        if missing_requirements(MASK_REQUIREMENTS):
+            self.delayDisplay("Brain mask skipped: scikit-image is not installed (the panel installs it)")
+        else:
+            self.delayDisplay("Brain mask from one point")
+            center = [0.0, 0.0, 0.0]
+            roi.GetCenter(center)
+            inside = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "inside")
+            inside.AddControlPoint(center)
+            segmentation, segmentId = logic.create_brain_mask(volume, inside)
+            mask = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
+            self.assertGreater(int(mask.sum()), 0)
 
         if slicer.app.commandOptions().testingEnabled and missing_requirements():
             self.delayDisplay("Super-resolution skipped in --testing mode: dependencies are not installed")

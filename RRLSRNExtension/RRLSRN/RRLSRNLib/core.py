@@ -17,6 +17,7 @@ MODULE_DIR = Path(__file__).resolve().parents[1]
 # import name → pip requirement, for what `rrlsrn upscale` imports beyond Slicer's bundle.
 REQUIREMENTS = {"torch": "torch==2.13.0", "tqdm": "tqdm>=4.60", "skimage": "scikit-image>=0.21",
                 "matplotlib": "matplotlib>=3.6", "scipy": "scipy>=1.10"}
+MASK_REQUIREMENTS = ("skimage", "scipy")  # the brain mask needs no torch
 BUNDLED_WITH_SLICER = ("numpy", "SimpleITK")
 
 
@@ -39,9 +40,10 @@ def core_module(name: str):
     return importlib.import_module(name)
 
 
-def missing_requirements() -> list[str]:
-    """pip requirements of the core that are not importable in this Python."""
-    return [req for name, req in REQUIREMENTS.items() if importlib.util.find_spec(name) is None]
+def missing_requirements(names=tuple(REQUIREMENTS)) -> list[str]:
+    """pip requirements among ``names`` (import names; default: all the core needs) that are not
+    importable in this Python."""
+    return [REQUIREMENTS[name] for name in names if importlib.util.find_spec(name) is None]
 
 
 def constraints_text() -> str:

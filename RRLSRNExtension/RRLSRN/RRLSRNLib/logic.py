@@ -21,8 +21,7 @@ from .core import core_module, core_path
 from .job import UpscaleProcess
 from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
 
-trim_intensity_outliers = core_module("rrlsrn.brainmask").trim_intensity_outliers
-Normalisation = core_module("rrlsrn.intensity").Normalisation
+RRLSRNError = core_module("rrlsrn.errors").RRLSRNError
 BRAIN, OUTSIDE = 1, 2
 
 
@@ -101,14 +100,15 @@ class RRLSRNLogic:
     # ------------------------------------------------------------------ brain mask
 
     def create_brain_mask(self, volume_node, inside_points, outside_points=None, segmentation_node=None,
-                          segment_name: str = "Brain", seed_radius_mm: float = 3.0, smoothing_mm: float = 2.0):
+                          segment_name: str = "Brain", seed_radius_mm: float = 3.0, smoothing_mm: float = 0.0,
+                          band_mm: float = 1.0):
         """Grow a brain segment from markup points inside (and optionally outside) the brain.
 
-        Seeds: a ball around each inside point; outside points are extruded through every
-        slice (outside the brain where it is widest, they stay outside in every slice), plus
-        the volume border. Slicer's GrowCut grows them; the brain label is then reduced to its
-        largest island, hole-filled, and smoothed by a closing, after the core's trimming of
-        intensity outliers (extra-axial fluid). Returns (segmentation, segment id).
+        The core's seeded watershed (``rrlsrn brainmask``) finds the brain; Slicer's GrowCut then
+        settles its boundary: everything ``band_mm`` inside that mask seeds the brain, everything
+        ``band_mm`` outside it, the outside points (extruded through every slice) and the volume
+        border seed the background. The brain label is reduced to its largest island,
+        hole-filled and smoothed by a closing of ``smoothing_mm``. Returns (segmentation, segment id).
         """
         if volume_node is None or volume_node.GetImageData() is None:
             raise ValueError("Select an input volume first.")
@@ -117,16 +117,22 @@ class RRLSRNLogic:
             raise ValueError("Place at least one point inside the brain.")
         outside = self._points_ijk(outside_points, volume_node) if outside_points is not None else []
         grid = grid_of_node(volume_node)
-        intensity = slicer.util.arrayFromVolume(volume_node).astype(np.float32)
-        seeds = self._seed_labels(intensity.shape, grid, inside, outside, seed_radius_mm)
+        brain_mask_from_seeds = core_module("rrlsrn.brainmask").brain_mask_from_seeds  # needs scikit-image
+        try:
+            found = sitk.GetArrayFromImage(brain_mask_from_seeds(image_from_node(volume_node), inside, outside)) > 0
+        except RRLSRNError as error:
+            raise ValueError(str(error)[0].upper() + str(error)[1:]) from None
+        seeds = self._seed_labels(found.shape, grid, inside, outside, seed_radius_mm)
+        seeds[(seeds == 0) & ~self._margin(found, band_mm, grid.spacing)] = OUTSIDE
+        seeds[(seeds == 0) & self._margin(found, -band_mm, grid.spacing)] = BRAIN
 
         growcut = slicer.vtkImageGrowCutSegment()
+        intensity = slicer.util.arrayFromVolume(volume_node).astype(np.float32)
         growcut.SetIntensityVolume(self._vtk_image(intensity, grid.spacing))
         growcut.SetSeedLabelVolume(self._vtk_image(seeds, grid.spacing))
         growcut.Update()
         labels = numpy_support.vtk_to_numpy(growcut.GetOutput().GetPointData().GetScalars()).reshape(intensity.shape)
-        normalised = np.clip(Normalisation.fit(intensity).apply(intensity), 0, 1)
-        brain = self._clean_mask(trim_intensity_outliers(labels == BRAIN, normalised), grid.spacing, smoothing_mm)
+        brain = self._clean_mask(labels == BRAIN, grid.spacing, smoothing_mm)
         if not brain.any():
             raise ValueError("The brain segment came out empty; place the points well inside the brain.")
 
@@ -182,6 +188,16 @@ class RRLSRNLogic:
         return image
 
     @classmethod
+    def _margin(cls, mask: np.ndarray, mm: float, spacing) -> np.ndarray:
+        """The mask grown (mm > 0) or shrunk (mm < 0) by a distance in mm (Slicer's margin kernel)."""
+        filt = slicer.vtkITKImageMargin()
+        filt.SetInputData(cls._vtk_image(mask.astype(np.uint8), spacing))
+        filt.SetCalculateMarginInMM(True)
+        filt.SetOuterMarginMM(mm) if mm > 0 else filt.SetInnerMarginMM(mm)
+        filt.Update()
+        return numpy_support.vtk_to_numpy(filt.GetOutput().GetPointData().GetScalars()).reshape(mask.shape) > 0
+
+    @classmethod
     def _clean_mask(cls, mask: np.ndarray, spacing, smoothing_mm: float) -> np.ndarray:
         """Largest island, holes filled (largest background island kept), closing by ``smoothing_mm``."""
         def largest(m: np.ndarray) -> np.ndarray:
@@ -193,19 +209,11 @@ class RRLSRNLogic:
             labels = numpy_support.vtk_to_numpy(islands.GetOutput().GetPointData().GetScalars()).reshape(m.shape)
             return labels == 1  # islands are numbered by decreasing size
 
-        def margin(m: np.ndarray, mm: float) -> np.ndarray:
-            filt = slicer.vtkITKImageMargin()
-            filt.SetInputData(cls._vtk_image(m.astype(np.uint8), spacing))
-            filt.SetCalculateMarginInMM(True)
-            filt.SetOuterMarginMM(mm) if mm > 0 else filt.SetInnerMarginMM(mm)
-            filt.Update()
-            return numpy_support.vtk_to_numpy(filt.GetOutput().GetPointData().GetScalars()).reshape(m.shape) > 0
-
         if not mask.any():
             return mask
         mask = largest(mask)
         if smoothing_mm > 0:
-            mask = margin(margin(mask, smoothing_mm), -smoothing_mm)
+            mask = cls._margin(cls._margin(mask, smoothing_mm, spacing), -smoothing_mm, spacing)
         return ~largest(~mask)
 
     # ------------------------------------------------------------------ super-resolution
