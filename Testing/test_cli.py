@@ -55,36 +55,20 @@ def test_upscale_x4_dicom_series_in_nrrd_out(tmp_path):
 
 
 def test_brainmask_command_with_ras_seed(tmp_path):
-    image = sitk.Image([40, 40, 12], sitk.sitkFloat32)
+    image = sitk.Image([64, 64, 12], sitk.sitkFloat32)
     image.SetSpacing((0.8, 0.8, 3.0))
-    zz, yy, xx = np.mgrid[0:12, 0:40, 0:40]
-    ball = ((xx - 20) / 10.0) ** 2 + ((yy - 20) / 10.0) ** 2 + ((zz - 6) / 3.5) ** 2 < 1
+    zz, yy, xx = np.mgrid[0:12, 0:64, 0:64]  # a 40 × 40 × 21 mm "brain": a fetal brain is larger
+    ball = ((xx - 32) / 25.0) ** 2 + ((yy - 32) / 25.0) ** 2 + ((zz - 6) / 3.5) ** 2 < 1
     rng = np.random.default_rng(0)
     array = (ball * 100 + 20 + rng.normal(0, 3, ball.shape)).astype(np.float32)
     path = io.write_volume(Grid.of(image).apply_to(sitk.GetImageFromArray(array)), tmp_path / "ball.nii.gz")
-    centre_ras = ras_to_lps(Grid.of(image).index_to_lps((20, 20, 6)))  # LPS→RAS is the same flip
+    centre_ras = ras_to_lps(Grid.of(image).index_to_lps((32, 32, 6)))  # LPS→RAS is the same flip
     out = tmp_path / "mask.nii.gz"
     seed = ",".join(map(str, centre_ras))  # may start with '-': hence the --seed=... form
     assert main(["brainmask", str(path), f"--seed={seed}", "-o", str(out), "-q"]) == 0
     mask = sitk.GetArrayFromImage(io.read_volume(out)) > 0
     dice = 2 * (mask & ball).sum() / (mask.sum() + ball.sum())
     assert dice > 0.85
-
-
-@pytest.mark.parametrize("make, args", [
-    (lambda d: None, []),
-    (lambda d: (d / "in.nii.gz").write_bytes(b"\x1f\x8b garbage"), []),
-    (lambda d: sitk.WriteImage(sitk.Image([6, 6, 6, 2], sitk.sitkFloat32), str(d / "in.nii.gz")), []),
-    (lambda d: io.write_volume(oblique_image(size=(6, 6, 3)), d / "in.nii.gz"), ["--weights", "missing.pt"]),
-    (lambda d: io.write_volume(oblique_image(size=(6, 6, 3)), d / "in.nii.gz"), ["--spacing", "1,1"]),
-])
-def test_user_errors_exit_1_with_one_sentence_and_no_output(tmp_path, capsys, make, args):
-    make(tmp_path)
-    out = tmp_path / "out.nii.gz"
-    code = main(["upscale", str(tmp_path / "in.nii.gz"), "-o", str(out), "-q", *args])
-    assert code == 1
-    assert_one_sentence(capsys.readouterr().err)
-    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
 def test_console_command_exit_codes(tmp_path):

@@ -73,7 +73,8 @@ def _upscale(args: argparse.Namespace) -> int:
     with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
         out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
                            not args.keep_outside, args.keep_dtype,
-                           parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, progress)
+                           parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, progress,
+                           args.overwrite, args.volume, args.component)
     if not args.quiet:
         print(f"wrote {out}")
     return 0
@@ -105,13 +106,14 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     for path in files:
         stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
         out = target / f"{stem}_SRx{args.scale}.nii.gz"
-        if out.exists():
+        if out.exists() and not args.overwrite:
             skipped.append(out)
             continue
         try:
             with progress_bar(args.quiet, desc=path.name) as progress:
                 upscale_file(path, out, model, settings, keep_dtype=args.keep_dtype, spacing=spacing,
-                             spacing_in_name=args.spacing_from_name, progress=progress)
+                             spacing_in_name=args.spacing_from_name, progress=progress, overwrite=args.overwrite,
+                             volume=args.volume, component=args.component)
             done.append(out)
         except RRLSRNError as error:
             failed.append((path, str(error)))
@@ -180,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--keep-dtype", action="store_true", help="write the input's voxel type "
                     "(rounded and clipped) instead of float32")
     add_geometry_options(up)
+    up.add_argument("--overwrite", action="store_true", help="replace an existing output (with --input-dir: "
+                    "redo finished outputs)")
+    up.add_argument("--volume", type=int, metavar="N", help="with a 4D input: super-resolve its volume N (from 0)")
+    up.add_argument("--component", type=int, metavar="N", help="with a vector/RGB input: use component N (from 0)")
     up.add_argument("--progress-lines", action="store_true",
                     help="print 'progress DONE TOTAL' lines on stdout (for programs running this one)")
     up.add_argument("-q", "--quiet", action="store_true")

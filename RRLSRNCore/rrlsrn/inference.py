@@ -157,16 +157,21 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
                  settings: UpscaleSettings | None = None, mask_path: Path | str | None = None,
                  crop_margin_mm: float | None = None, zero_outside: bool = True, keep_dtype: bool = False,
                  spacing: Sequence[float] | None = None, spacing_in_name: bool = False,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, overwrite: bool = False, volume: int | None = None,
+                 component: int | None = None) -> Path:
     """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it (``zero_outside``),
-    super-resolve, write atomically. ``weights`` may be an already loaded model (batch runs)."""
+    super-resolve, write atomically. ``weights`` may be an already loaded model (batch runs).
+    An existing output is replaced only with ``overwrite``; ``volume``/``component`` pick a 3D
+    scalar volume out of a 4D or vector image."""
     settings = settings or UpscaleSettings()
     input_path, output_path = Path(input_path), io.check_output_path(output_path)
     if output_path.resolve() == input_path.resolve():
         raise RRLSRNError("the output path is the input path; choose another so the input is kept.")
+    if output_path.exists() and not overwrite:
+        raise RRLSRNError(f"{output_path} already exists; pass --overwrite to replace it.")
     if crop_margin_mm is not None and mask_path is None:
         raise RRLSRNError("--crop-to-mask needs --mask.")
-    image = io.read_volume(input_path, spacing, spacing_in_name)
+    image = io.read_volume(input_path, spacing, spacing_in_name, volume, component)
     model = weights if isinstance(weights, nn.Module) else load_model(weights or shipped_weights("rrlsrn"), settings.scale)
     mask = io.read_volume(mask_path) if mask_path is not None else None
     if mask is not None and (spacing is not None or spacing_in_name) and mask.GetSize() == image.GetSize():

@@ -58,45 +58,80 @@ def _read_dicom_series(directory: Path) -> sitk.Image:
     return reader.Execute()
 
 
-def _nifti_is_truncated(path: Path, image: sitk.Image) -> bool:
-    """ITK reads a truncated NIfTI without complaint (zero-filled); check its length instead."""
+_NIFTI_FLOATS = {16: "f4", 64: "f8"}  # NIfTI-1 datatype codes of float32 / float64
+
+
+def _nifti_problem(path: Path, image: sitk.Image) -> str | None:
+    """What ITK hides when it reads a NIfTI-1 file: a truncated file comes back zero-filled and
+    NaN/Inf voxels come back as 0, so the file's own bytes are checked (streamed)."""
     needed = 348 + sitk.GetArrayViewFromImage(image).nbytes
-    if _suffix(path) == ".nii":
-        return path.stat().st_size < needed
-    length = 0
+    opener = open if _suffix(path) == ".nii" else gzip.open
     try:
-        with gzip.open(path, "rb") as f:
-            while block := f.read(1 << 22):
+        with opener(path, "rb") as f:
+            header = f.read(352)
+            length = len(header)
+            order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
+            kind = _NIFTI_FLOATS.get(int(np.frombuffer(header[70:72], order + "i2")[0])) if length >= 352 else None
+            offset = int(np.frombuffer(header[108:112], order + "f4")[0]) if length >= 352 else 352
+            f.read(max(0, offset - length))
+            length = max(length, offset)
+            finite = True
+            while block := f.read(1 << 22):  # a multiple of every item size, so items never straddle
                 length += len(block)
+                if kind and finite:
+                    usable = len(block) - len(block) % int(kind[1])
+                    finite = bool(np.isfinite(np.frombuffer(block[:usable], order + kind)).all())
     except (EOFError, OSError, zlib.error):
-        return True
-    return length < needed
+        return "truncated"
+    if length < needed:
+        return "truncated"
+    return None if finite else "not finite"
 
 
 def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
-                spacing_in_name: bool = False) -> sitk.Image:
+                spacing_in_name: bool = False, volume: int | None = None,
+                component: int | None = None) -> sitk.Image:
     """Read a scalar 3D volume (a 2D image becomes one slice), optionally fixing its spacing.
 
     ``spacing`` (i, j, k mm) overrides a broken header; ``spacing_in_name`` takes it from
-    a ``Res.._.._Spac..`` file name. The origin and direction are kept as read.
+    a ``Res.._.._Spac..`` file name. The origin and direction are kept as read. A 4D image
+    needs ``volume`` (index along its 4th axis), a vector/RGB image ``component``.
     """
     path = Path(path)
     if not path.exists():
         raise RRLSRNError(f"{path} does not exist.")
     try:
         image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
-        if _suffix(path) in (".nii", ".nii.gz") and _nifti_is_truncated(path, image):
-            raise RuntimeError("truncated")
+        problem = _nifti_problem(path, image) if _suffix(path) in (".nii", ".nii.gz") else None
+        if problem == "truncated":
+            raise RuntimeError(problem)
     except RuntimeError:
         raise RRLSRNError(f"{path} could not be read as a medical image (corrupt, truncated or "
                           "not NIfTI/NRRD/MHA/DICOM).") from None
-    if image.GetNumberOfComponentsPerPixel() != 1:
-        raise RRLSRNError(f"{path} has {image.GetNumberOfComponentsPerPixel()} components per voxel "
-                          "(RGB or vector image); give a scalar image.")
+    if problem == "not finite":
+        raise RRLSRNError(f"{path} contains NaN or infinite voxels; fix or mask them first.")
+    components = image.GetNumberOfComponentsPerPixel()
+    if components != 1 and component is None:
+        raise RRLSRNError(f"{path} has {components} components per voxel (RGB or vector image); "
+                          "pick one with --component N.")
+    if component is not None:
+        if not 0 <= component < components:
+            raise RRLSRNError(f"--component {component} is not one of the {components} components "
+                              f"(0 to {components - 1}) of {path}.")
+        if components > 1:
+            image = sitk.VectorIndexSelectionCast(image, component)
+    if image.GetDimension() == 4:
+        count = image.GetSize()[3]
+        if volume is None and count != 1:
+            raise RRLSRNError(f"{path} is a 4D image of {count} volumes; pick one with --volume N.")
+        index = 0 if volume is None else volume
+        if not 0 <= index < count:
+            raise RRLSRNError(f"--volume {index} is not one of the {count} volumes (0 to {count - 1}) of {path}.")
+        image = image[:, :, :, index]
+    elif volume not in (None, 0):
+        raise RRLSRNError(f"--volume {volume} was given but {path} holds a single volume.")
     if image.GetDimension() == 2:
         image = sitk.JoinSeries(image)
-    elif image.GetDimension() == 4 and image.GetSize()[3] == 1:
-        image = image[:, :, :, 0]
     elif image.GetDimension() != 3:
         raise RRLSRNError(f"{path} is a {image.GetDimension()}D image of size {image.GetSize()}; "
                           "give a single 3D volume.")
