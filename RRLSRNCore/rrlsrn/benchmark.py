@@ -4,6 +4,8 @@ Each timing is the median of ``repeats`` runs over the same ``slices`` random LR
 after one warm-up run; CUDA work is synchronised before the clock stops. Seconds per volume
 are the measured rate times ``volume_slices``, plus one real end-to-end ``upscale_image``
 of a synthetic volume of that many slices (normalisation, batching and output grid included).
+For each network the bare forward pass (the same batches as ready tensors on the device, in
+inference mode, nothing else) is timed too: ``overhead`` is the pipeline's time over it.
 """
 from __future__ import annotations
 
@@ -68,6 +70,13 @@ def _model(arch: str) -> torch.nn.Module:
         return (RRLSRN() if arch == "rrlsrn" else SRCNN()).eval()
 
 
+def _bare_forward(model: torch.nn.Module, tensors: list[torch.Tensor], device: torch.device) -> None:
+    amp = torch.autocast("cuda", dtype=torch.float16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
+    with torch.inference_mode(), amp:
+        for x in tensors:
+            model(x)
+
+
 def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128, slices: int = 16,
                   repeats: int = 3, volume_slices: int = 100) -> dict:
     """Measure every method at every batch size; returns the JSON-ready result."""
@@ -77,9 +86,13 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
     spline = _timed(lambda: cubic_spline_upsample(lr, 2), torch.device("cpu"), repeats)
     results.append({"method": "cubic spline", "batch_size": None, "seconds": spline})
     for name, model in models.items():
+        model = model.to(device).eval()
         for batch in batch_sizes:
             seconds = _timed(lambda: super_resolve_slices(model, lr, device, batch), device, repeats)
-            results.append({"method": name, "batch_size": batch, "seconds": seconds})
+            tensors = [torch.from_numpy(lr[i: i + batch])[:, None].to(device) for i in range(0, slices, batch)]
+            bare = _timed(lambda: _bare_forward(model, tensors, device), device, repeats)
+            results.append({"method": name, "batch_size": batch, "seconds": seconds, "bare_forward_seconds": bare,
+                            "overhead": seconds / bare})
     for r in results:
         r["slices_per_second"] = slices / r["seconds"]
         r["seconds_per_slice"] = r["seconds"] / slices
@@ -96,10 +109,11 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
 
 
 def table(result: dict) -> str:
-    rows = [f"{'method':<14}{'batch':>6}{'slices/s':>10}{'s/slice':>10}{'s/volume':>10}"]
+    rows = [f"{'method':<14}{'batch':>6}{'slices/s':>10}{'s/slice':>10}{'s/volume':>10}{'overhead':>10}"]
     for r in result["results"]:
+        overhead = f"{r['overhead']:.2f}×" if "overhead" in r else "-"
         rows.append(f"{r['method']:<14}{r['batch_size'] or '-':>6}{r['slices_per_second']:>10.2f}"
-                    f"{r['seconds_per_slice']:>10.4f}{r['seconds_per_volume']:>10.2f}")
+                    f"{r['seconds_per_slice']:>10.4f}{r['seconds_per_volume']:>10.2f}{overhead:>10}")
     e2e = result["rrlsrn_end_to_end_volume"]
     rows.append(f"RRLSRN end to end, {e2e['slices']}-slice volume: {e2e['seconds']:.2f} s")
     return "\n".join(rows)
