@@ -96,13 +96,21 @@ def test_shipped_rrlsrn_on_an_unseen_adult_brain(mni_volume, tmp_path):
 
 
 def test_evaluate_command(mni_volume, tmp_path):
+    """Baselines, an extra model (an ablation) under its own name, and a per-volume table."""
+    from rrlsrn.weights import shipped_weights
+
     code = main(["evaluate", str(mni_volume), "--out", str(tmp_path), "--degradation", "kspace",
-                 "--max-slices", "2", "--min-tissue", "0.1", "--device", "cpu", "-q"])
+                 "--max-slices", "2", "--min-tissue", "0.1", "--device", "cpu", "-q",
+                 "--model", f"same again={shipped_weights('rrlsrn')}"])
     assert code == 0
     text = (tmp_path / "summary.md").read_text()
-    for method in ("cubic spline", "bicubic", "SRCNN", "RRLSRN"):
+    for method in ("cubic spline", "bicubic", "SRCNN", "RRLSRN", "same again"):
         assert f"| {method} |" in text
     assert "k-space" in text or "kspace" in text
+    rows = {r["method"]: r for r in csv.DictReader(open(tmp_path / "metrics.csv"))}
+    assert rows["same again"]["psnr"] == rows["RRLSRN"]["psnr"]  # the same weights score the same
+    assert f"| {mni_volume.name} | " in text  # the per-volume table
+    assert main(["evaluate", str(mni_volume), "--out", str(tmp_path), "--model", "no-equals-sign", "-q"]) == 1
 
 
 def test_benchmark_command_names_the_machine(tmp_path):
@@ -113,6 +121,7 @@ def test_benchmark_command_names_the_machine(tmp_path):
     assert result["machine"]["cores"] >= 1 and result["machine"]["cpu"]
     methods = {(r["method"], r["batch_size"]) for r in result["results"]}
     assert methods == {("cubic spline", None), ("SRCNN", 1), ("SRCNN", 2), ("RRLSRN", 1), ("RRLSRN", 2)}
+    assert all(r["overhead"] > 0 for r in result["results"] if r["method"] != "cubic spline")
     assert all(r["slices_per_second"] > 0 for r in result["results"])
     assert result["rrlsrn_end_to_end_volume"]["seconds"] > 0
 

@@ -180,6 +180,19 @@ def markdown_table(summary: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def per_volume_table(records: list[dict]) -> str:
+    """Markdown table: one row per volume, one column per method, PSNR / SSIM."""
+    methods = list(dict.fromkeys(r["method"] for r in records))
+    volumes = list(dict.fromkeys(r["volume"] for r in records))
+    found = {(r["volume"], r["method"]): r for r in records}
+    lines = ["| volume | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
+    for volume in volumes:
+        cells = [f"{found[volume, m]['psnr']:.2f} / {found[volume, m]['ssim']:.4f}" if (volume, m) in found else "-"
+                 for m in methods]
+        lines.append(f"| {volume} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def plot_figure(example: dict, path: Path, scale: int) -> Path:
     """Like the paper's Figures 2–3: LR, each method, HR, and each method's absolute error."""
     import matplotlib
@@ -222,7 +235,7 @@ def write_report(records: list[dict], example: dict, settings: EvalSettings, out
         writer.writerows(records)
     summary = summarise(records)
     text = (f"# Evaluation\n\nCommand: `{command}`\n\nProtocol: {protocol_text(settings)}\n\n"
-            f"{markdown_table(summary)}\n")
+            f"{markdown_table(summary)}\n\nPer volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n")
     with io.atomic_path(out / "summary.md") as tmp:
         tmp.write_text(text)
     plot_figure(example, out / "figure.png", settings.scale)
@@ -237,6 +250,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", help="RRLSRN weights (default: shipped)")
     p.add_argument("--srcnn-weights", help="SRCNN weights (default: shipped, when present)")
     p.add_argument("--lapsrn-mat", help="also score the official LapSRN_x2.mat (natural-image weights)")
+    p.add_argument("--model", action="append", default=[], metavar="NAME=WEIGHTS",
+                   help="also score this weights file under this name (repeatable; ablations)")
     p.add_argument("--scale", type=int, choices=(2, 4), default=2)
     p.add_argument("--degradation", choices=("bicubic", "kspace"), default="bicubic")
     p.add_argument("--slice-axis", choices=AXIS_NAMES, default="k")
@@ -256,7 +271,13 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = EvalSettings(args.scale, args.degradation, args.slice_axis, args.region, args.min_tissue, args.max_slices)
     paths = find_volumes(args.volumes, list(DEFAULT_EXCLUDES))
-    methods = default_methods(args.scale, resolve_device(args.device), args.weights, args.srcnn_weights, args.lapsrn_mat)
+    device = resolve_device(args.device)
+    methods = default_methods(args.scale, device, args.weights, args.srcnn_weights, args.lapsrn_mat)
+    for entry in args.model:
+        name, _, weights = entry.partition("=")
+        if not name or not weights:
+            raise RRLSRNError(f"--model takes NAME=WEIGHTS, not {entry!r}.")
+        methods[name] = network_upsampler(load_model(weights, args.scale), device)
     with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
         records, example = evaluate_volumes(paths, methods, settings, progress)
     report = write_report(records, example, settings, Path(args.out), "rrlsrn " + " ".join(sys.argv[1:]))
