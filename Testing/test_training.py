@@ -81,6 +81,12 @@ def test_srcnn_paper_recipe_and_errors(volumes, tmp_path):
         train(config(volumes, tmp_path / "y", init="lapsrn", feature_upconv_kernel=3), progress=False)
 
 
+def test_a_nan_loss_stops_with_a_message_naming_the_step(volumes, tmp_path):
+    with pytest.raises(RRLSRNError, match=r"loss became nan at epoch 1, step \d+"):
+        train(config(volumes, tmp_path, lr=1e30, epochs=1), progress=False)
+    assert not (tmp_path / "last.pt").exists()  # nothing from the diverged run is kept as weights
+
+
 def test_config_file_and_command_line(volumes, tmp_path):
     cfg_path = tmp_path / "run.json"
     cfg_path.write_text(json.dumps({"inputs": volumes[:1], "patch_size": 32, "batch_size": 2,
