@@ -98,3 +98,28 @@ def test_a_full_mask_on_the_same_oblique_grid_keeps_every_voxel():
     image = oblique_image(size=(12, 10, 4))
     full = Grid.of(image).apply_to(sitk.GetImageFromArray(np.ones((4, 10, 12), np.uint8)))
     assert sitk.GetArrayFromImage(resample_mask(full, image)).all()
+
+
+def test_out_of_memory_backs_off_to_smaller_batches_and_tiles(monkeypatch, random_weights):
+    """A device that runs out of memory above one slice in 128-pixel tiles: the result is still
+    the same as one pass; at one slice in 64-pixel tiles it gives up with one sentence."""
+    from rrlsrn import inference
+
+    model = load_model(random_weights)
+    slices = np.random.default_rng(0).random((5, 80, 72), dtype=np.float32)
+    expected = super_resolve_slices(model, slices, "cpu", batch_size=4, tile=512)
+    real_forward, calls = inference._forward, []
+
+    def forward(model, batch, tile):
+        calls.append((batch.shape[0], tile))
+        if batch.shape[0] > 1 or tile > 128:
+            raise torch.OutOfMemoryError("simulated")
+        return real_forward(model, batch, tile)
+
+    monkeypatch.setattr(inference, "_forward", forward)
+    out = super_resolve_slices(model, slices, "cpu", batch_size=4, tile=512)
+    assert np.allclose(out, expected, atol=1e-4)
+    assert calls[:6] == [(4, 512), (2, 512), (1, 512), (1, 256), (1, 128), (1, 128)]
+    monkeypatch.setattr(inference, "_forward", lambda *a: (_ for _ in ()).throw(torch.OutOfMemoryError("x")))
+    with pytest.raises(RRLSRNError, match="out of memory"):
+        super_resolve_slices(model, slices, "cpu", batch_size=2, tile=128)

@@ -64,8 +64,8 @@ def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.dev
     """Super-resolve a stack of 2D slices ``(N, h, w)`` → ``(N, s·h, s·w)`` float32.
 
     ``normalisation`` maps the slices' intensities to the model's [0, 1] and back (identity
-    when None). On CUDA, float16 autocast is used and an out-of-memory batch is retried
-    with half as many slices, then smaller tiles. ``batch_size`` None: 1 on CPU (measured fastest
+    when None). On CUDA, float16 autocast is used. An out-of-memory batch is retried with half
+    as many slices, then smaller tiles. ``batch_size`` None: 1 on CPU (measured fastest
     there by ``rrlsrn benchmark``), 16 on a GPU.
     """
     device = torch.device(device)
@@ -85,9 +85,10 @@ def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.dev
             with torch.inference_mode(), amp:
                 result = _forward(model, batch, tile).float()
         except torch.OutOfMemoryError:
-            if device.type != "cuda" or (batch_size == 1 and tile <= 64):
+            if batch_size == 1 and tile <= 64:
                 raise RRLSRNError("out of memory even with one slice per batch and small tiles.") from None
-            torch.cuda.empty_cache()
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
             batch_size, tile = (batch_size // 2, tile) if batch_size > 1 else (1, tile // 2)
             continue
         out[start:stop] = norm.undo(result[:, 0].cpu().numpy())
