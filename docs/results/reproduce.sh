@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every table of docs/RESULTS.md, from the repository root, with ../shared beside it.
+# 1. Training (CPU, 1 thread each; the shipped models' recipes and the ablations, equal budgets):
+#      rrlsrn train --config configs/rrlsrn_x2_cpu.json            # RRLSRN, 6,000 steps   -> runs/rrlsrn_x2
+#      rrlsrn train --config configs/rrlsrn_x2_cpu_finetune.json   # + 4,500 steps (shipped)
+#      rrlsrn train --config configs/srcnn_x2_cpu.json             # SRCNN, same data/degradations/steps
+#      rrlsrn train --config configs/srcnn_x2_cpu_finetune.json    # + 4,500 steps (shipped)
+#      rrlsrn train --config configs/ablation_no_gdl_cpu.json              # Table 4, 6,000 steps
+#      rrlsrn train --config configs/ablation_no_feature_upconv_cpu.json   # Table 5, 6,000 steps
+#      rrlsrn train --config configs/ablation_lapsrn_init_cpu.json         # LapSRN init, 1,500 steps
+#      rrlsrn train --config configs/ablation_scratch_k3_cpu.json          # the same from scratch
+# 2. Evaluation (below) and timing (rrlsrn benchmark; benchmarks/memory_upscale.py).
+set -euo pipefail
+D=../shared/data
+INFANT="$D/infant_t1/sub-0006_ses-V01_T1w.nii.gz"
+ATLAS="$D/fetal_atlas/gholipour2017_GA24_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA30_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA36_T2w.nii.gz $D/fetal_atlas/spinabifida_GA27_operated_T2w.nii.gz"
+DEV="$D/fetal_stacks_dev"
+LAPSRN=../shared/pretrained/LapSRN_x2.mat
+R="rrlsrn evaluate --device cpu -q"
+ABLATIONS=(--model "RRLSRN 6k steps=runs/rrlsrn_x2/last.pt"
+           --model "no GDL 6k=runs/ablation_no_gdl/last.pt"
+           --model "no feature upconv 6k=runs/ablation_no_feature_upconv/last.pt"
+           --model "k3 LapSRN init 1.5k=runs/ablation_lapsrn_init/last.pt"
+           --model "k3 scratch 1.5k=runs/ablation_scratch_k3/last.pt")
+for deg in bicubic kspace; do
+  # Tables 1-3: each dataset, shipped models and the released LapSRN
+  $R $INFANT --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/infant_t1_$deg
+  $R $ATLAS --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/fetal_atlas_$deg
+  $R $DEV --degradation $deg --lapsrn-mat $LAPSRN --out docs/results/dev_stacks_$deg
+  # Tables 4-5 and initialisation: ablations, per dev stack and on the validation volumes
+  $R $DEV --degradation $deg "${ABLATIONS[@]}" --out docs/results/ablations_dev_$deg
+  $R $INFANT $ATLAS --degradation $deg --max-slices 12 "${ABLATIONS[@]}" --out docs/results/ablations_val_$deg
+  # ×4: the ×2 models cascaded
+  $R $INFANT $ATLAS --scale 4 --degradation $deg --max-slices 12 --out docs/results/x4_val_$deg
+  $R $DEV --scale 4 --degradation $deg --out docs/results/x4_dev_$deg
+done
