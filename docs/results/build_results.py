@@ -128,9 +128,9 @@ def main() -> None:
         for key, title in DATASETS.items():
             run = f"{key}_{deg}"
             parts.append(section(f"### {title} — {deg_text}", run, summary_table(run)))
-    for number, title, pair in (("2", "Table 4 analogue: with vs without GDL (6,000 steps each)", ["RRLSRN 6k steps", "no GDL 6k"]),
-                                ("3", "Table 5 analogue: with vs without the feature-branch transposed convolution (6,000 steps each)",
-                                 ["RRLSRN 6k steps", "no feature upconv 6k"]),
+    for number, title, pair in (("2", "Table 4 analogue: with vs without GDL (3,000 steps each)", ["RRLSRN 3k", "no GDL 3k"]),
+                                ("3", "Table 5 analogue: with vs without the feature-branch transposed convolution (3,000 steps each)",
+                                 ["RRLSRN 3k", "no feature upconv 3k"]),
                                 ("4", "LapSRN initialisation vs training from scratch (3×3 feature upconv as released, 1,500 steps each)",
                                  ["k3 scratch 1.5k", "k3 LapSRN init 1.5k"])):
         parts += [f"## {number}. {title}", ""]

@@ -5,8 +5,9 @@
 #      rrlsrn train --config configs/rrlsrn_x2_cpu_finetune.json   # + 4,500 steps (shipped)
 #      rrlsrn train --config configs/srcnn_x2_cpu.json             # SRCNN, same data/degradations/steps
 #      rrlsrn train --config configs/srcnn_x2_cpu_finetune.json    # + 4,500 steps (shipped)
-#      rrlsrn train --config configs/ablation_no_gdl_cpu.json              # Table 4, 6,000 steps
-#      rrlsrn train --config configs/ablation_no_feature_upconv_cpu.json   # Table 5, 6,000 steps
+#      rrlsrn train --config configs/ablation_base_cpu.json                # RRLSRN, 3,000 steps (reference)
+#      rrlsrn train --config configs/ablation_no_gdl_cpu.json              # Table 4, 3,000 steps
+#      rrlsrn train --config configs/ablation_no_feature_upconv_cpu.json   # Table 5, 3,000 steps
 #      rrlsrn train --config configs/ablation_lapsrn_init_cpu.json         # LapSRN init, 1,500 steps
 #      rrlsrn train --config configs/ablation_scratch_k3_cpu.json          # the same from scratch
 # 2. Evaluation (below) and timing (rrlsrn benchmark; benchmarks/memory_upscale.py).
@@ -17,9 +18,9 @@ ATLAS="$D/fetal_atlas/gholipour2017_GA24_T2w.nii.gz $D/fetal_atlas/gholipour2017
 DEV="$D/fetal_stacks_dev"
 LAPSRN=../shared/pretrained/LapSRN_x2.mat
 R="rrlsrn evaluate --device cpu -q"
-ABLATIONS=(--model "RRLSRN 6k steps=runs/rrlsrn_x2/last.pt"
-           --model "no GDL 6k=runs/ablation_no_gdl/last.pt"
-           --model "no feature upconv 6k=runs/ablation_no_feature_upconv/last.pt"
+ABLATIONS=(--model "RRLSRN 3k=runs/ablation_base/last.pt"
+           --model "no GDL 3k=runs/ablation_no_gdl/last.pt"
+           --model "no feature upconv 3k=runs/ablation_no_feature_upconv/last.pt"
            --model "k3 LapSRN init 1.5k=runs/ablation_lapsrn_init/last.pt"
            --model "k3 scratch 1.5k=runs/ablation_scratch_k3/last.pt")
 for deg in bicubic kspace; do
