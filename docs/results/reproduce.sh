@@ -23,7 +23,7 @@ ABLATIONS=(--model "RRLSRN 3k=runs/ablation_base/last.pt"
            --model "no feature upconv 3k=runs/ablation_no_feature_upconv/last.pt"
            --model "k3 LapSRN init 1.5k=runs/ablation_lapsrn_init/last.pt"
            --model "k3 scratch 1.5k=runs/ablation_scratch_k3/last.pt")
-for deg in bicubic kspace; do
+for deg in ${DEGRADATIONS:-bicubic kspace}; do  # DEGRADATIONS=kspace bash ... runs one half (two in parallel on 2 cores)
   # Tables 1-3: each dataset, shipped models and the released LapSRN
   $R $INFANT --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/infant_t1_$deg
   $R $ATLAS --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/fetal_atlas_$deg
