@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -280,7 +281,7 @@ def _run(args: argparse.Namespace) -> int:
         methods[name] = network_upsampler(load_model(weights, args.scale), device)
     with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
         records, example = evaluate_volumes(paths, methods, settings, progress)
-    report = write_report(records, example, settings, Path(args.out), "rrlsrn " + " ".join(sys.argv[1:]))
+    report = write_report(records, example, settings, Path(args.out), shlex.join(["rrlsrn", *sys.argv[1:]]))
     if not args.quiet:
         print(markdown_table(report["summary"]))
         print(f"wrote {Path(args.out) / 'metrics.csv'}, summary.md, figure.png")

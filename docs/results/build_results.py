@@ -27,6 +27,9 @@ PAPER = [("Kirby21 adult T1", (34.16, 36.56, 37.16), "infant_t1", "infant T1 val
          ("clinical fetal T2", (33.61, 35.91, 39.40), "dev_stacks", "clinical fetal stacks (dev)"),
          ("—", None, "fetal_atlas", "fetal atlas validation")]
 PAPER_ABLATIONS = {"no GDL 3k": "+0.02 … +0.19 (8 fetal cases)", "no feature upconv 3k": "+1.9 … +3.1"}
+ABLATION_LOGS = {"ablation_base": "RRLSRN (3k)", "ablation_no_gdl": "no GDL (3k)",
+                 "ablation_no_feature_upconv": "no feature upconv (3k)",
+                 "ablation_lapsrn_init": "k3, LapSRN init (1.5k)", "ablation_scratch_k3": "k3, scratch (1.5k)"}
 DEGRADATIONS = {"bicubic": "bicubic ×½ (the paper's)", "kspace": "k-space truncation (central half)"}
 
 
@@ -128,6 +131,29 @@ def paper_comparison() -> str:
     return "\n".join(lines)
 
 
+def ablation_curves(path: Path) -> Path:
+    """Validation PSNR per epoch of every ablation run (their training logs) in one small figure."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    spline = None
+    for name, label in ABLATION_LOGS.items():
+        with open(DOCS / "training" / f"{name}_cpu_log.csv") as f:
+            rows = list(csv.DictReader(f))
+        ax.plot([int(r["step"]) for r in rows], [float(r["val_psnr"]) for r in rows], label=label)
+        spline = float(rows[-1]["spline_psnr"])
+    ax.axhline(spline, color="grey", ls="--", label="cubic spline")
+    ax.set_xlabel("step")
+    ax.set_ylabel("validation PSNR (dB)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def benchmark_table(path: Path) -> str:
     result = json.loads(path.read_text())
     m = result["machine"]
@@ -173,6 +199,10 @@ def main() -> None:
                 parts += [f"**{deg_text}, {label}** (PSNR / SSIM; paired difference "
                           f"{pair[0]} − {pair[1]}: {m:+.2f} dB, 95% CI [{lo:+.2f}, {hi:+.2f}])", "",
                           f"```bash\n{command(run)}\n```", "", per_volume(run, ["cubic spline", pair[1], pair[0]]), ""]
+    ablation_curves(HERE / "ablation_curves.png")
+    parts += ["Validation curves of the ablation runs (training logs in `docs/training/ablation_*_log.csv`; "
+              "whole 128² crops of the validation volumes, bicubic LR, as logged during training):", "",
+              "![ablation curves](results/ablation_curves.png)", ""]
     parts += ["## 5. Table 6 analogue: time", "", "```bash\nrrlsrn benchmark --device cpu --batch-sizes 1,8 --out docs/benchmark/cpu_2core.json\n```", "",
               benchmark_table(DOCS / "benchmark" / "cpu_2core.json"), ""]
     parts += ["## 6. ×4 (the ×2 models cascaded twice)", ""]

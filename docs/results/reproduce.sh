@@ -23,15 +23,20 @@ ABLATIONS=(--model "RRLSRN 3k=runs/ablation_base/last.pt"
            --model "no feature upconv 3k=runs/ablation_no_feature_upconv/last.pt"
            --model "k3 LapSRN init 1.5k=runs/ablation_lapsrn_init/last.pt"
            --model "k3 scratch 1.5k=runs/ablation_scratch_k3/last.pt")
-for deg in ${DEGRADATIONS:-bicubic kspace}; do  # DEGRADATIONS=kspace bash ... runs one half (two in parallel on 2 cores)
-  # Tables 1-3: each dataset, shipped models and the released LapSRN
-  $R $INFANT --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/infant_t1_$deg
-  $R $ATLAS --degradation $deg --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/fetal_atlas_$deg
-  $R $DEV --degradation $deg --lapsrn-mat $LAPSRN --out docs/results/dev_stacks_$deg
-  # Tables 4-5 and initialisation: ablations, per dev stack and on the validation volumes
-  $R $DEV --degradation $deg "${ABLATIONS[@]}" --out docs/results/ablations_dev_$deg
-  $R $INFANT $ATLAS --degradation $deg --max-slices 12 "${ABLATIONS[@]}" --out docs/results/ablations_val_$deg
-  # ×4: the ×2 models cascaded
-  $R $INFANT $ATLAS --scale 4 --degradation $deg --max-slices 12 --out docs/results/x4_val_$deg
-  $R $DEV --scale 4 --degradation $deg --out docs/results/x4_dev_$deg
+tables() {  # Tables 1-3: each dataset, shipped models and the released LapSRN
+  $R $INFANT --degradation $1 --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/infant_t1_$1
+  $R $ATLAS --degradation $1 --max-slices 12 --lapsrn-mat $LAPSRN --out docs/results/fetal_atlas_$1
+  $R $DEV --degradation $1 --lapsrn-mat $LAPSRN --out docs/results/dev_stacks_$1
+}
+ablations() {  # Tables 4-5 and initialisation, per dev stack and on the validation volumes
+  $R $DEV --degradation $1 "${ABLATIONS[@]}" --out docs/results/ablations_dev_$1
+  $R $INFANT $ATLAS --degradation $1 --max-slices 12 "${ABLATIONS[@]}" --out docs/results/ablations_val_$1
+}
+x4() {  # ×4: the ×2 models cascaded
+  $R $INFANT $ATLAS --scale 4 --degradation $1 --max-slices 12 --out docs/results/x4_val_$1
+  $R $DEV --scale 4 --degradation $1 --out docs/results/x4_dev_$1
+}
+# DEGRADATIONS=kspace or PARTS="tables x4" run a share (e.g. two shares in parallel on 2 cores).
+for deg in ${DEGRADATIONS:-bicubic kspace}; do
+  for part in ${PARTS:-tables ablations x4}; do $part $deg; done
 done
