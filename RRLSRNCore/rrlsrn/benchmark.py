@@ -24,7 +24,7 @@ import torch
 
 from . import __version__, io
 from .degrade import cubic_spline_upsample
-from .inference import UpscaleSettings, resolve_device, super_resolve_slices, upscale_image
+from .inference import UpscaleSettings, model_input, prepare_model, resolve_device, super_resolve_slices, upscale_image
 from .models import RRLSRN, SRCNN
 from .weights import load_model, shipped_weights
 
@@ -86,10 +86,10 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
     spline = _timed(lambda: cubic_spline_upsample(lr, 2), torch.device("cpu"), repeats)
     results.append({"method": "cubic spline", "batch_size": None, "seconds": spline})
     for name, model in models.items():
-        model = model.to(device).eval()
+        model = prepare_model(model, device)
         for batch in batch_sizes:
             seconds = _timed(lambda: super_resolve_slices(model, lr, device, batch), device, repeats)
-            tensors = [torch.from_numpy(lr[i: i + batch])[:, None].to(device) for i in range(0, slices, batch)]
+            tensors = [model_input(lr[i: i + batch], device) for i in range(0, slices, batch)]
             bare = _timed(lambda: _bare_forward(model, tensors, device), device, repeats)
             results.append({"method": name, "batch_size": batch, "seconds": seconds, "bare_forward_seconds": bare,
                             "overhead": seconds / bare})

@@ -39,6 +39,18 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+def prepare_model(model: nn.Module, device: torch.device) -> nn.Module:
+    """``model`` (in place) on ``device``, in eval mode and channels-last memory format, which
+    made RRLSRN's convolutions 26–40 % faster on the project's CPU (docs/PERFORMANCE.md)."""
+    return model.to(device, memory_format=torch.channels_last).eval()
+
+
+def model_input(slices: np.ndarray, device: torch.device) -> torch.Tensor:
+    """A batch ``(N, h, w)`` of normalised slices as the model's ``(N, 1, h, w)`` input tensor."""
+    return torch.from_numpy(np.ascontiguousarray(slices, np.float32))[:, None].to(device).contiguous(
+        memory_format=torch.channels_last)
+
+
 def _forward(model: nn.Module, batch: torch.Tensor, tile: int) -> torch.Tensor:
     """Model output for ``batch`` (N, 1, h, w), computed in overlapping tiles of ``tile`` px."""
     h, w = batch.shape[-2:]
@@ -75,12 +87,12 @@ def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.dev
     if out is None:
         out = np.empty((n, h * s, w * s), np.float32)
     norm = normalisation or Normalisation(0.0, 1.0)
-    model = model.to(device).eval()
+    model = prepare_model(model, device)
     amp = torch.autocast("cuda", dtype=torch.float16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
     start = 0
     while start < n:
         stop = min(start + batch_size, n)
-        batch = torch.from_numpy(norm.apply(np.asarray(slices[start:stop])))[:, None].to(device)
+        batch = model_input(norm.apply(np.asarray(slices[start:stop])), device)
         try:
             with torch.inference_mode(), amp:
                 result = _forward(model, batch, tile).float()
