@@ -74,12 +74,16 @@ def mean_ssim(run: str, method: str) -> float:
     return statistics.mean(r["ssim"] for r in records(run) if r["method"] == method)
 
 
-def paired(run: str, a: str, b: str) -> tuple[float, float, float]:
-    """Mean paired PSNR difference b − a over volumes with its 95 % t-CI."""
+def differences(run: str, a: str, b: str) -> list[float]:
+    """Per-volume PSNR difference b − a."""
     rows = records(run)
     found = {(r["volume"], r["method"]): r["psnr"] for r in rows}
-    volumes = list(dict.fromkeys(r["volume"] for r in rows))
-    d = [found[v, b] - found[v, a] for v in volumes]
+    return [found[v, b] - found[v, a] for v in dict.fromkeys(r["volume"] for r in rows)]
+
+
+def paired(run: str, a: str, b: str) -> tuple[float, float, float]:
+    """Mean paired PSNR difference b − a over volumes with its 95 % t-CI."""
+    d = differences(run, a, b)
     m = statistics.mean(d)
     if len(d) < 2:
         return m, float("nan"), float("nan")
@@ -123,9 +127,7 @@ def paper_comparison() -> str:
     for arm, theirs in PAPER_ABLATIONS.items():
         cells = []
         for deg in DEGRADATIONS:
-            found = {(r["volume"], r["method"]): r["psnr"] for r in records(f"ablations_dev_{deg}")}
-            volumes = sorted({v for v, _ in found})
-            d = [found[v, "RRLSRN 3k"] - found[v, arm] for v in volumes]
+            d = differences(f"ablations_dev_{deg}", arm, "RRLSRN 3k")
             cells.append(f"{min(d):+.2f} … {max(d):+.2f}")
         lines.append(f"| {arm} | {theirs} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

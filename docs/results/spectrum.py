@@ -12,15 +12,17 @@ non-DC energy above 0.25, over the slices `rrlsrn evaluate` scores (across k, â‰
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from rrlsrn import io
+from rrlsrn.errors import RRLSRNError
 from rrlsrn.evaluation import EvalSettings, hr_slices
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(os.environ.get("RRLSRN_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 VOLUMES = sorted((DATA / "fetal_stacks_dev").glob("Pat*_Spac*[0-9].nii.gz")) + [
     DATA / "infant_t1" / "sub-0006_ses-V01_T1w.nii.gz",
     DATA / "fetal_atlas" / "gholipour2017_GA30_T2w.nii.gz",
@@ -50,7 +52,10 @@ def main() -> int:
             return 1
         radius, power = radial_power(hr_slices(path, EvalSettings()))
         nondc = power[radius > 0].sum()
-        spacing = io.spacing_from_name(path) if "_Res" in path.name else io.read_volume(path).GetSpacing()
+        try:  # the dev stacks' headers say 1 mm; their names hold the real spacing
+            spacing = io.spacing_from_name(path)
+        except RRLSRNError:
+            spacing = io.read_volume(path).GetSpacing()
         spacing = " Ã— ".join(f"{s:.3g}" for s in spacing[:2])
         print(f"| {path.name.split('.nii')[0]} | {spacing} | {band(radius, power, 0.20, 0.25) / band(radius, power, 0.25, 0.30):.1f} "
               f"| {100 * power[radius >= 0.25].sum() / nondc:.2f} % |")
