@@ -8,6 +8,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("RRLSRN_SHARED_DATA", REPO.parent / "shared" / "data"))
 LAPSRN_MAT = SHARED_DATA.parent / "pretrained" / "LapSRN_x2.mat"
+# The Python that runs the Slicer Lib's super-resolution child: in the Python 3.12 lane (Slicer's
+# Python, no torch, as before the first Apply) it is the main test venv's interpreter.
+CHILD_PYTHON = os.environ.get("RRLSRN_CHILD_PYTHON") or None
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +28,25 @@ def dev_stacks(shared_data: Path) -> list[Path]:
                     if "_brainparts" not in p.name)
     assert len(stacks) == 4
     return stacks
+
+
+@pytest.fixture
+def scene():
+    """A fresh headless MRML scene (slicer_scene.py), cleared afterwards."""
+    from slicer_scene import new_scene
+
+    scene = new_scene()
+    yield scene
+    scene.Clear(True)
+
+
+@pytest.fixture(scope="module")
+def desktop_slicer():
+    """slicer-core shaped like desktop 3D Slicer (desktop_slicer.py) for a whole test module."""
+    from desktop_slicer import desktop_layout
+
+    with desktop_layout() as hidden:
+        yield hidden
 
 
 @pytest.fixture(scope="session")
@@ -73,27 +95,10 @@ def reference_brain(parts: np.ndarray) -> np.ndarray:
 
 
 def clicks(reference: np.ndarray, spacing) -> tuple[list, list]:
-    """Where a user would click, as (i, j, k): ≤5 points deep inside the brain spread over slices,
-    8 points around it in the skull/fluid ring ~6 mm outside, on the slice where it is widest."""
-    from scipy import ndimage
+    """Where a user would click (rrlsrn.brainmask.simulated_clicks)."""
+    from rrlsrn.brainmask import simulated_clicks
 
-    area = reference.sum(axis=(1, 2))
-    ks = np.nonzero(area)[0]
-    kc = int(np.argmax(area))
-    depth = ndimage.distance_transform_edt(reference, sampling=spacing[::-1])
-    inside = []
-    for k in dict.fromkeys([kc, (kc + ks.min()) // 2, (kc + ks.max()) // 2, (3 * kc + ks.min()) // 4, (3 * kc + ks.max()) // 4]):
-        j, i = np.unravel_index(np.argmax(depth[k]), depth[k].shape)
-        inside.append((i, j, k))
-    away = ndimage.distance_transform_edt(~reference[kc], sampling=spacing[1::-1])
-    ring = np.argwhere((away > 5) & (away < 7))
-    cj, ci = np.argwhere(reference[kc]).mean(axis=0)
-    angle = np.arctan2(ring[:, 0] - cj, ring[:, 1] - ci)
-    outside = []
-    for a in np.linspace(-np.pi, np.pi, 8, endpoint=False):
-        j, i = ring[np.argmin(np.abs(np.angle(np.exp(1j * (angle - a)))))]
-        outside.append((i, j, kc))
-    return inside, outside
+    return simulated_clicks(reference, spacing)
 
 
 def dice(a, b) -> float:

@@ -108,3 +108,22 @@ def test_cohort_keeps_going_past_a_bad_file_and_skips_finished_outputs(tmp_path,
     assert main(args) == 0
     assert "0 done, 2 skipped" in capsys.readouterr().out
     assert (target / "a_SRx2.nii.gz").stat().st_mtime_ns == stamp
+
+
+def test_stop_with_parent_ends_the_run_when_standard_input_closes(tmp_path):
+    """The Slicer module keeps a pipe on the child's stdin; its closing (Slicer died) stops the run."""
+    image = sitk.GetImageFromArray(np.random.default_rng(0).random((40, 160, 160), dtype=np.float32))
+    sitk.WriteImage(image, str(tmp_path / "in.nrrd"))
+    child = subprocess.Popen([sys.executable, "-m", "rrlsrn", "upscale", str(tmp_path / "in.nrrd"), "-o",
+                              str(tmp_path / "out.nrrd"), "--scale", "4", "--device", "cpu", "--progress-lines",
+                              "--stop-with-parent"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().startswith("progress "), child.stderr.read()
+        child.stdin.close()
+        code = child.wait(timeout=60)
+    finally:
+        child.kill()
+    assert code == 130
+    assert "interrupted; no output was written" in child.stderr.read()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.nrrd"]

@@ -1,7 +1,6 @@
-"""The Slicer module's Logic against the real MRML scene of slicer-core (no Qt, no GUI)."""
+"""The Slicer module's Logic against the real MRML scene of slicer-core (no Qt, no GUI), with
+``slicer`` shaped like desktop Slicer's (desktop_slicer.py)."""
 import sys
-import types
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,63 +8,14 @@ import pytest
 slicer = pytest.importorskip("slicer", reason="slicer-core (test extra) is not installed")
 if not hasattr(slicer, "vtkMRMLScene"):
     pytest.skip("the 'slicer' package found is not Kitware's slicer-core", allow_module_level=True)
-from vtkmodules.vtkCommonCore import vtkCollection  # noqa: E402
-
-from conftest import REPO, SHORT_REFERENCE, STACKS, clicks, dice, reference_brain  # noqa: E402
+from conftest import CHILD_PYTHON, REPO, SHORT_REFERENCE, STACKS, clicks, dice, reference_brain  # noqa: E402
 
 sys.path.insert(0, str(REPO / "RRLSRNExtension" / "RRLSRN"))
 from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings  # noqa: E402
 
+from slicer_scene import load_stack, markups, new_scene, ras_bounds  # noqa: E402
 
-def new_scene():
-    """A fresh MRML scene with the module logics Slicer would create (SLICER_HEADLESS.md)."""
-    scene = slicer.vtkMRMLScene()
-    app = slicer.vtkSlicerApplicationLogic()
-    app.SetMRMLScene(scene)
-    colors = app.GetColorLogic()
-    colors.SetMRMLScene(scene)
-    colors.AddDefaultColorNodes()
-    app.SetModuleLogic("Colors", colors)
-    app.SetSliceLogics(vtkCollection())
-    app.SetViewLogics(vtkCollection())
-    logics = {"colors": colors}
-    for name, cls in [("Volumes", slicer.vtkSlicerVolumesLogic),
-                      ("Segmentations", slicer.vtkSlicerSegmentationsModuleLogic),
-                      ("SubjectHierarchy", slicer.vtkSlicerSubjectHierarchyModuleLogic)]:
-        logic = cls()
-        logic.SetMRMLScene(scene)
-        logic.SetMRMLApplicationLogic(app)
-        app.SetModuleLogic(name, logic)
-        logics[name.lower()] = logic
-    slicer.mrmlScene = scene
-    slicer.modules = types.SimpleNamespace(
-        **{k: types.SimpleNamespace(logic=(lambda lg=lg: lg)) for k, lg in logics.items()})
-    scene.logics = logics
-    scene.application_logic = app  # keeps the logics' application alive as long as the scene
-    return scene
-
-
-@pytest.fixture
-def scene():
-    scene = new_scene()
-    yield scene
-    scene.Clear(True)
-
-
-def load_stack(scene, path: Path):
-    """A clinical stack as a volume node, its spacing fixed from its name (broken header)."""
-    from rrlsrn.io import spacing_from_name
-
-    node = scene.logics["volumes"].AddArchetypeVolume(str(path), path.name.split("_Res")[0], 0)
-    node.SetSpacing(spacing_from_name(path))
-    node.CreateDefaultDisplayNodes()
-    return node
-
-
-def ras_bounds(node) -> np.ndarray:
-    bounds = [0.0] * 6
-    node.GetRASBounds(bounds)
-    return np.array(bounds)
+pytestmark = pytest.mark.usefixtures("desktop_slicer")
 
 
 def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scene, dev_stacks):
@@ -79,7 +29,7 @@ def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scen
     volume.GetDisplayNode().SetWindowLevel(700, 350)
     before = slicer.util.arrayFromVolume(volume).copy()
 
-    out = RRLSRNLogic(scene).super_resolve(volume, SuperResolutionSettings(device="cpu"))
+    out = RRLSRNLogic(scene, CHILD_PYTHON).super_resolve(volume, SuperResolutionSettings(device="cpu"))
     assert out.GetName() == f"{volume.GetName()}_SRx2"
     assert out.GetImageData().GetDimensions() == (270, 270, 20)
     assert slicer.util.arrayFromVolume(out).size == 4 * before.size
@@ -91,19 +41,8 @@ def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scen
     assert np.array_equal(slicer.util.arrayFromVolume(volume), before)  # input untouched
 
 
-def markups(scene, volume, points_ijk, name):
-    node = scene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", name)
-    import vtk
-
-    ijk_to_ras = vtk.vtkMatrix4x4()
-    volume.GetIJKToRASMatrix(ijk_to_ras)
-    for p in points_ijk:
-        node.AddControlPoint(ijk_to_ras.MultiplyPoint([*map(float, p), 1.0])[:3])
-    return node
-
-
 @pytest.fixture(scope="module")
-def slicer_dev_results(dev_stacks) -> dict:
+def slicer_dev_results(dev_stacks, desktop_slicer) -> dict:
     """Per stack: Dice and recall of the Logic's brain segment from ≤5 inside and 8 outside clicks."""
     scene = new_scene()
     results = {}
@@ -114,7 +53,7 @@ def slicer_dev_results(dev_stacks) -> dict:
         reference = reference_brain(slicer.util.arrayFromVolume(parts_node))
         inside, outside = clicks(reference, volume.GetSpacing())
         assert len(inside) <= 5 and len(outside) <= 8
-        segmentation, segment_id = RRLSRNLogic(scene).create_brain_mask(
+        segmentation, segment_id = RRLSRNLogic(scene, CHILD_PYTHON).create_brain_mask(
             volume, markups(scene, volume, inside, "in"), markups(scene, volume, outside, "out"))
         mask = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segment_id, volume) > 0
         name = stack.name.split("_Res")[0]
@@ -144,7 +83,7 @@ def test_cancelled_run_leaves_the_scene_unchanged(scene, dev_stacks):
     volume = load_stack(scene, dev_stacks[0])
     before = slicer.util.arrayFromVolume(volume).copy()
     n_nodes = scene.GetNumberOfNodes()
-    run = RRLSRNLogic(scene).start_super_resolution(volume, SuperResolutionSettings(device="cpu", scale=4))
+    run = RRLSRNLogic(scene, CHILD_PYTHON).start_super_resolution(volume, SuperResolutionSettings(device="cpu", scale=4))
     run.cancel()
     assert run.poll() and run.output_node is None and run.error is None
     assert scene.GetNumberOfNodes() == n_nodes
@@ -164,7 +103,7 @@ def test_crop_and_mask_to_the_brain_segment(scene, dev_stacks):
     slicer.util.updateSegmentBinaryLabelmapFromArray(reference.astype(np.uint8), segmentation, segment_id, volume)
 
     settings = SuperResolutionSettings(device="cpu", mask_outside=True, crop_margin_mm=5.0)
-    out = RRLSRNLogic(scene).super_resolve(volume, settings, segmentation_node=segmentation, segment_id=segment_id)
+    out = RRLSRNLogic(scene, CHILD_PYTHON).super_resolve(volume, settings, segmentation_node=segmentation, segment_id=segment_id)
     # Expected extent: the brain's bounding box + 5 mm (whole voxels), clipped to the volume, ×2 in-plane.
     spacing = np.array(volume.GetSpacing())
     nz = np.argwhere(reference)  # [k, j, i]
@@ -180,7 +119,7 @@ def test_crop_and_mask_to_the_brain_segment(scene, dev_stacks):
 
 
 def test_user_errors_are_clear(scene, dev_stacks):
-    logic = RRLSRNLogic(scene)
+    logic = RRLSRNLogic(scene, CHILD_PYTHON)
     with pytest.raises(ValueError, match="input volume"):
         logic.start_super_resolution(None)
     volume = load_stack(scene, dev_stacks[3])

@@ -300,3 +300,27 @@ def trim_intensity_outliers(mask: np.ndarray, volume: np.ndarray) -> np.ndarray:
     robust_sd = 1.4826 * np.median(np.abs(values - median))
     trimmed = _largest_filled(mask & (np.abs(volume - median) <= TRIM_ROBUST_SDS * robust_sd))
     return _largest_filled(ndimage.binary_opening(trimmed, structure=np.ones((1, 3, 3))))
+
+
+def simulated_clicks(reference: np.ndarray, spacing: Sequence[float]) -> tuple[list, list]:
+    """Where a user would click on a brain whose reference mask is known (arrays [k, j, i]), for
+    evaluating the brain mask: as (i, j, k), ≤5 points deep inside the brain spread over its
+    slices, and 8 points around it in the skull/fluid ring 5–7 mm outside, on its widest slice."""
+    area = reference.sum(axis=(1, 2))
+    ks = np.nonzero(area)[0]
+    kc = int(np.argmax(area))
+    depth = ndimage.distance_transform_edt(reference, sampling=tuple(spacing)[::-1])
+    inside = []
+    for k in dict.fromkeys([kc, (kc + ks.min()) // 2, (kc + ks.max()) // 2, (3 * kc + ks.min()) // 4,
+                            (3 * kc + ks.max()) // 4]):
+        j, i = np.unravel_index(np.argmax(depth[k]), depth[k].shape)
+        inside.append((int(i), int(j), int(k)))
+    away = ndimage.distance_transform_edt(~reference[kc], sampling=tuple(spacing)[1::-1])
+    ring = np.argwhere((away > 5) & (away < 7))
+    cj, ci = np.argwhere(reference[kc]).mean(axis=0)
+    angle = np.arctan2(ring[:, 0] - cj, ring[:, 1] - ci)
+    outside = []
+    for a in np.linspace(-np.pi, np.pi, 8, endpoint=False):
+        j, i = ring[np.argmin(np.abs(np.angle(np.exp(1j * (angle - a)))))]
+        outside.append((int(i), int(j), kc))
+    return inside, outside

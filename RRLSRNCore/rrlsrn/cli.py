@@ -2,8 +2,12 @@
 (``add_cli`` in its module); user errors print one sentence and exit with status 1."""
 from __future__ import annotations
 
+import _thread
 import argparse
+import os
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -50,6 +54,29 @@ def progress_bar(quiet: bool, unit: str = "slice", desc: str = "", lines: bool =
         bar.close()
 
 
+def stop_when_stdin_closes(grace_s: float = 30.0) -> None:
+    """Interrupt the run (as Ctrl-C does: no output is written) once standard input reaches its end.
+
+    A program that starts rrlsrn keeps a pipe to its standard input open and never writes to it;
+    when that program dies the pipe closes, and this child stops instead of running on unseen.
+    If the main thread is stuck in one long native call, the process exits after ``grace_s``.
+    """
+    def watch() -> None:
+        # os.read on the descriptor, not sys.stdin: a daemon thread blocked in a buffered read holds
+        # its lock, and the interpreter aborts at exit when it cannot take it.
+        try:
+            fd = sys.stdin.fileno()
+            while os.read(fd, 4096):
+                pass
+        except (OSError, ValueError, AttributeError):
+            pass
+        _thread.interrupt_main()
+        time.sleep(grace_s)
+        os._exit(130)
+
+    threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
+
+
 def add_geometry_options(parser: argparse.ArgumentParser) -> None:
     """Options that fix how an input volume is read (shared by commands that read volumes)."""
     parser.add_argument("--spacing", metavar="X,Y,Z", help="override the header's voxel spacing (mm, "
@@ -68,6 +95,8 @@ def _upscale(args: argparse.Namespace) -> int:
         return _upscale_cohort(args)
     if args.output is None:
         raise RRLSRNError("give the output file with -o OUTPUT.")
+    if args.stop_with_parent:
+        stop_when_stdin_closes()
     settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
                                batch_size=args.batch_size, tile=args.tile)
     with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
@@ -188,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--component", type=int, metavar="N", help="with a vector/RGB input: use component N (from 0)")
     up.add_argument("--progress-lines", action="store_true",
                     help="print 'progress DONE TOTAL' lines on stdout (for programs running this one)")
+    up.add_argument("--stop-with-parent", action="store_true",
+                    help="stop (writing nothing) when standard input closes: for programs that run this one "
+                    "with a pipe on its standard input, so that it ends when they do")
     up.add_argument("-q", "--quiet", action="store_true")
     up.set_defaults(func=_upscale)
 

@@ -99,6 +99,13 @@ def choose_slice_axis(spacing: Sequence[float], requested: str = "auto", size: S
     return max(a for a in range(3) if np.isclose(spacing[a], largest, rtol=1e-3))
 
 
+def anatomical_plane(grid: Grid, slice_axis: int) -> str:
+    """The anatomical plane ("Axial", "Coronal" or "Sagittal") closest to the image planes across
+    ``slice_axis``: the one whose normal (S, A or R) is nearest the slice axis's direction."""
+    normal = LPS_TO_RAS @ np.reshape(grid.direction, (3, 3))[:, slice_axis]
+    return ("Sagittal", "Coronal", "Axial")[int(np.argmax(np.abs(normal)))]
+
+
 def upsampled_grid(grid: Grid, factors: Sequence[int]) -> Grid:
     """The grid of an image upsampled by integer ``factors`` along (i, j, k), same corner bounds.
 

@@ -1,11 +1,14 @@
 """RRLSRN: deep super-resolution of (fetal) brain MRI in 3D Slicer (Module, Widget, Test).
 
-Everything that touches the scene without Qt is in RRLSRNLib (tested headlessly); this file
-holds only the GUI glue. Nothing is installed at import: missing packages are installed on
-the first Apply, after asking.
+Everything that touches the scene or decides what the panel allows is in RRLSRNLib (Qt-free,
+tested headlessly); this file holds only the GUI glue. Nothing is installed at import: missing
+packages are installed on the first Create brain mask or Apply, after asking. Supports 3D
+Slicer 5.10 and newer (Python 3.12).
 """
+import logging
 import os
 import time
+from typing import Annotated
 
 import qt
 import slicer
@@ -13,17 +16,17 @@ import vtk
 from slicer import vtkMRMLMarkupsFiducialNode, vtkMRMLScalarVolumeNode, vtkMRMLSegmentationNode
 from slicer.i18n import tr as _
 from slicer.i18n import translate
-from slicer.parameterNodeWrapper import parameterNodeWrapper
-from slicer.ScriptedLoadableModule import (ScriptedLoadableModule, ScriptedLoadableModuleLogic,
-                                           ScriptedLoadableModuleTest, ScriptedLoadableModuleWidget)
+from slicer.parameterNodeWrapper import Choice, WithinRange, parameterNodeWrapper
+from slicer.ScriptedLoadableModule import ScriptedLoadableModule, ScriptedLoadableModuleTest, ScriptedLoadableModuleWidget
 from slicer.util import VTKObservationMixin
 
-from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings
-from RRLSRNLib.core import MASK_REQUIREMENTS, REQUIREMENTS, constraints_text, missing_requirements
-
-SCALES = (2, 4)
-DEVICES = ("auto", "cpu", "cuda", "mps")
-SLICE_AXES = ("auto", "i", "j", "k")
+from RRLSRNLib import RRLSRNLogic
+from RRLSRNLib.dependencies import (BRAIN_MASK, SUPER_RESOLUTION, TORCH_REQUIREMENT, DependencyError, constraints_text,
+                                    install_plan, pip_install, pytorch_extension_available)
+from RRLSRNLib.job import probe_devices, python_executable
+from RRLSRNLib.panel import (DEVICES, SLICE_AXES, RunState, Scale, brain_segment_id, panel_state, poll_run,
+                             settings_from_panel, unsupported_slicer, weights_argument)
+from RRLSRNLib.views import show_side_by_side
 
 
 class RRLSRN(ScriptedLoadableModule):
@@ -31,12 +34,16 @@ class RRLSRN(ScriptedLoadableModule):
         ScriptedLoadableModule.__init__(self, parent)
         self.parent.title = _("RRLSRN Super-Resolution")
         self.parent.categories = [translate("qSlicerAbstractCoreModule", "Filtering")]
-        self.parent.dependencies = []
+        self.parent.dependencies = ["Markups", "Segmentations", "SegmentEditor"]
         self.parent.contributors = ["RRLSRN team"]
         self.parent.helpText = _(
             "Deep robust residual super-resolution (Song et al., Sci Rep 2022) of brain MRI, fetal above all: "
             "sharper ×2/×4 in-plane volumes from thick-slice stacks. Mark the brain with a few points, "
-            "press Apply; the output covers exactly the input's field of view.")
+            "press Apply; the output covers exactly the input's field of view. Needs 3D Slicer 5.10 or newer "
+            "and the PyTorch extension; the first use installs PyTorch, SciPy and scikit-image after asking. "
+            "A stack whose header lost its spacing (1 × 1 × 1 mm) but whose file name states it "
+            "(..._Res0.78_0.78_Spac4.0...) is fixed with 'Use spacing from file name'. "
+            "Research software: not a medical device, not for diagnosis.")
         self.parent.acknowledgementText = _(
             "Method: Song, Lin, et al., Deep robust residual network for super-resolution of 2D fetal brain "
             "MRI, Scientific Reports 2022. Built on LapSRN (Lai et al., CVPR 2017).")
@@ -44,6 +51,9 @@ class RRLSRN(ScriptedLoadableModule):
 
 @parameterNodeWrapper
 class RRLSRNParameterNode:
+    """The panel's state, saved with the scene. Each field bound in the .ui (SlicerParameterName)
+    has a type that Slicer's GUI connector for that widget accepts (Testing/test_slicer_binding.py)."""
+
     inputVolume: vtkMRMLScalarVolumeNode
     outputVolume: vtkMRMLScalarVolumeNode
     segmentation: vtkMRMLSegmentationNode
@@ -52,11 +62,13 @@ class RRLSRNParameterNode:
     outsidePoints: vtkMRMLMarkupsFiducialNode
     maskOutside: bool = False
     cropToBrain: bool = False
-    cropMarginMm: float = 10.0
-    scale: int = 2
-    weightsPath: str = ""
-    device: str = "auto"
-    sliceAxis: str = "auto"
+    cropMarginMm: Annotated[float, WithinRange(0.0, 100.0)] = 10.0
+    scale: Scale = Scale.X2
+    # Not bound in the .ui: Slicer's ctkPathLineEdit connector takes only pathlib types, and an empty
+    # pathlib.Path is "." — the field would show "." instead of staying empty. Synced in _updateGui.
+    weightsPath: str = ""  # empty: the shipped model
+    device: Annotated[str, Choice(DEVICES)] = "auto"
+    sliceAxis: Annotated[str, Choice(SLICE_AXES)] = "auto"
 
 
 class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
@@ -78,30 +90,33 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui = slicer.util.childWidgetVariables(uiWidget)
         uiWidget.setMRMLScene(slicer.mrmlScene)
         self.logic = RRLSRNLogic(slicer.mrmlScene)
-
-        for combo, values in ((self.ui.scaleComboBox, [f"×{s}" for s in SCALES]),
-                              (self.ui.sliceAxisComboBox, SLICE_AXES)):
-            combo.clear()
-            combo.addItems(list(values))
-        self.ui.deviceComboBox.clear()
-        self.ui.deviceComboBox.addItems(list(DEVICES))
-        self.ui.deviceComboBox.toolTip = self._detected_devices()
         self.ui.progressBar.hide()
+
+        refusal = unsupported_slicer((slicer.app.majorVersion, slicer.app.minorVersion))
+        if refusal:
+            for section in (self.ui.inputsCollapsibleButton, self.ui.brainCollapsibleButton,
+                            self.ui.superResolutionCollapsibleButton, self.ui.applyButton):
+                section.enabled = False
+            self.ui.statusLabel.text = refusal
+            return
 
         self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent, self.onSceneStartClose)
         self.addObserver(slicer.mrmlScene, slicer.mrmlScene.EndCloseEvent, self.onSceneEndClose)
         self.ui.createMaskButton.connect("clicked(bool)", self.onCreateMask)
         self.ui.segmentEditorButton.connect("clicked(bool)", self.onOpenSegmentEditor)
+        self.ui.spacingFromNameButton.connect("clicked(bool)", self.onSpacingFromName)
+        self.ui.detectDevicesButton.connect("clicked(bool)", self.onDetectDevices)
         self.ui.applyButton.connect("clicked(bool)", self.onApplyOrCancel)
-        self.ui.scaleComboBox.connect("currentIndexChanged(int)", self._onComboChanged)
-        self.ui.deviceComboBox.connect("currentIndexChanged(int)", self._onComboChanged)
-        self.ui.sliceAxisComboBox.connect("currentIndexChanged(int)", self._onComboChanged)
+        self.ui.segmentSelector.connect("currentNodeChanged(vtkMRMLNode*)", self._onSegmentationChanged)
         self.ui.segmentSelector.connect("currentSegmentChanged(QString)", self._onSegmentChanged)
+        self.ui.weightsPathLineEdit.connect("currentPathChanged(QString)", self._onWeightsChanged)
         self.initializeParameterNode()
 
     def cleanup(self) -> None:
         if self._run is not None:
-            self._run.cancel()
+            self._run.cancel("the module was closed")
+            self._finish(poll_run(self._run))
+        self._timer.stop()
         self.removeObservers()
 
     def enter(self) -> None:
@@ -115,7 +130,8 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
 
     def onSceneStartClose(self, caller, event) -> None:
         if self._run is not None:
-            self._run.cancel()
+            self._run.cancel("the scene was closed")
+            self._finish(poll_run(self._run))
         self.setParameterNode(None)
 
     def onSceneEndClose(self, caller, event) -> None:
@@ -123,7 +139,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
             self.initializeParameterNode()
 
     def initializeParameterNode(self) -> None:
-        self.setParameterNode(RRLSRNParameterNode(ScriptedLoadableModuleLogic().getParameterNode()))
+        self.setParameterNode(RRLSRNParameterNode(self.logic.getParameterNode()))
         if not self._parameterNode.inputVolume:
             first = slicer.mrmlScene.GetFirstNodeByClass("vtkMRMLScalarVolumeNode")
             if first:
@@ -144,64 +160,98 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         p = self._parameterNode
         if p is None:
             return
-        for combo, values, value in ((self.ui.scaleComboBox, SCALES, p.scale),
-                                     (self.ui.deviceComboBox, DEVICES, p.device),
-                                     (self.ui.sliceAxisComboBox, SLICE_AXES, p.sliceAxis)):
-            wasBlocked = combo.blockSignals(True)
-            combo.currentIndex = values.index(value) if value in values else 0
-            combo.blockSignals(wasBlocked)
+        segmentId = brain_segment_id(p.segmentation, p.segmentId)
+        wasBlocked = self.ui.segmentSelector.blockSignals(True)
         self.ui.segmentSelector.setCurrentNode(p.segmentation)
-        if p.segmentId:
-            self.ui.segmentSelector.setCurrentSegmentID(p.segmentId)
-        running = self._run is not None
-        hasInput = bool(p.inputVolume)
-        hasBrain = bool(p.segmentation and p.segmentId)
-        self.ui.createMaskButton.enabled = hasInput and bool(p.insidePoints) and not running
-        self.ui.segmentEditorButton.enabled = hasBrain
-        self.ui.maskOutsideCheckBox.enabled = hasBrain
-        self.ui.cropCheckBox.enabled = hasBrain
-        self.ui.applyButton.enabled = hasInput or running
-        self.ui.applyButton.text = _("Cancel") if running else _("Apply")
-        self.ui.applyButton.toolTip = _("Stop the running super-resolution") if running else _("Super-resolve the input volume")
+        if segmentId:
+            self.ui.segmentSelector.setCurrentSegmentID(segmentId)
+        self.ui.segmentSelector.blockSignals(wasBlocked)
 
-    def _onComboChanged(self, _index=None) -> None:
-        if self._parameterNode is None:
-            return
-        with slicer.util.NodeModify(self._parameterNode.parameterNode):
-            self._parameterNode.scale = SCALES[max(self.ui.scaleComboBox.currentIndex, 0)]
-            self._parameterNode.device = DEVICES[max(self.ui.deviceComboBox.currentIndex, 0)]
-            self._parameterNode.sliceAxis = SLICE_AXES[max(self.ui.sliceAxisComboBox.currentIndex, 0)]
+        state = panel_state(supported=True, has_input=bool(p.inputVolume), has_inside_points=bool(p.insidePoints),
+                            has_brain=bool(segmentId), crop_to_brain=p.cropToBrain, running=self._run is not None)
+        for section in (self.ui.inputsCollapsibleButton, self.ui.superResolutionCollapsibleButton):
+            section.enabled = state.options
+        self.ui.createMaskButton.enabled = state.create_mask
+        self.ui.segmentEditorButton.enabled = state.segment_editor
+        self.ui.maskOutsideCheckBox.enabled = state.mask_outside
+        self.ui.cropCheckBox.enabled = state.crop
+        self.ui.cropMarginSpinBox.enabled = state.crop_margin
+        self.ui.applyButton.enabled = state.apply
+        self.ui.applyButton.text = _(state.apply_text)
+        self.ui.applyButton.toolTip = _(state.apply_tooltip)
+
+        if self.ui.weightsPathLineEdit.currentPath != p.weightsPath:
+            wasBlocked = self.ui.weightsPathLineEdit.blockSignals(True)
+            self.ui.weightsPathLineEdit.currentPath = p.weightsPath
+            self.ui.weightsPathLineEdit.blockSignals(wasBlocked)
+
+        warning = self.logic.spacing_warning(p.inputVolume) if p.inputVolume else None
+        self.ui.spacingLabel.text = warning or ""
+        self.ui.spacingLabel.visible = bool(warning)
+        self.ui.spacingFromNameButton.enabled = state.options and bool(
+            p.inputVolume and self.logic.spacing_in_name(p.inputVolume))
+
+    def _onWeightsChanged(self, path) -> None:
+        if self._parameterNode is not None:
+            self._parameterNode.weightsPath = weights_argument(path)
+
+    def _onSegmentationChanged(self, node) -> None:
+        if self._parameterNode is not None:
+            with slicer.util.NodeModify(self._parameterNode.parameterNode):
+                self._parameterNode.segmentation = node
+                self._parameterNode.segmentId = brain_segment_id(node, self.ui.segmentSelector.currentSegmentID())
 
     def _onSegmentChanged(self, segmentId) -> None:
         if self._parameterNode is not None:
-            self._parameterNode.segmentation = self.ui.segmentSelector.currentNode()
-            self._parameterNode.segmentId = segmentId or ""
+            node = self.ui.segmentSelector.currentNode()
+            with slicer.util.NodeModify(self._parameterNode.parameterNode):
+                self._parameterNode.segmentation = node
+                self._parameterNode.segmentId = brain_segment_id(node, segmentId)
 
-    @staticmethod
-    def _detected_devices() -> str:
+    def _say(self, message: str, error: bool = False) -> None:
+        self.ui.statusLabel.text = message
+        if error and not slicer.app.testingEnabled():
+            slicer.util.errorDisplay(message, windowTitle=_("RRLSRN"))
+
+    # ------------------------------------------------------------------ input
+
+    def onSpacingFromName(self) -> None:
         try:
-            import torch
-        except ImportError:
-            return _("PyTorch is not installed yet: it is installed on the first Apply.")
-        found = ["CPU"]
-        if torch.cuda.is_available():
-            found.append(f"CUDA: {torch.cuda.get_device_name(0)}")
-        if torch.backends.mps.is_available():
-            found.append("Apple MPS")
-        return _("Detected: ") + ", ".join(found)
+            spacing = self.logic.apply_spacing_from_name(self._parameterNode.inputVolume)
+        except ValueError as error:
+            self._say(str(error), error=True)
+            return
+        slicer.util.resetSliceViews()
+        self._say(_("Spacing set from the file name: {spacing} mm.").format(spacing=" × ".join(f"{s:g}" for s in spacing)))
+        self._updateGui()
+
+    def onDetectDevices(self) -> None:
+        with slicer.util.WaitCursor():
+            found = probe_devices()
+        self.ui.deviceComboBox.toolTip = found
+        self._say(found)
 
     # ------------------------------------------------------------------ brain
 
     def onCreateMask(self) -> None:
-        p = self._parameterNode
-        if not self._ensureDependencies(MASK_REQUIREMENTS):
-            self.ui.statusLabel.text = _("Dependencies are missing; nothing was done.")
+        if not self._ensureDependencies(BRAIN_MASK):
             return
-        with slicer.util.tryWithErrorDisplay(_("Failed to create the brain mask."), waitCursor=True):
-            segmentation, segmentId = self.logic.create_brain_mask(
-                p.inputVolume, p.insidePoints, p.outsidePoints, p.segmentation)
+        p = self._parameterNode
+        try:
+            with slicer.util.tryWithErrorDisplay(_("Failed to create the brain mask."), waitCursor=True):
+                try:
+                    segmentation, segmentId = self.logic.create_brain_mask(
+                        p.inputVolume, p.insidePoints, p.outsidePoints, p.segmentation)
+                except ValueError as error:  # a user's error: one sentence, no traceback
+                    self._say(str(error), error=True)
+                    return
+        except Exception:  # already shown by tryWithErrorDisplay; keep the panel alive
+            logging.exception("RRLSRN: brain mask failed")
+            self._say(_("Creating the brain mask failed; the Python console has the details."))
+            return
+        with slicer.util.NodeModify(p.parameterNode):
             p.segmentation, p.segmentId = segmentation, segmentId
-            self.ui.statusLabel.text = _("Brain segment created; refine it in Segment Editor if needed.")
+        self._say(_("Brain segment created; refine it in Segment Editor if needed."))
 
     def onOpenSegmentEditor(self) -> None:
         p = self._parameterNode
@@ -209,144 +259,231 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         editor = slicer.modules.segmenteditor.widgetRepresentation().self().editor
         editor.setSegmentationNode(p.segmentation)
         editor.setSourceVolumeNode(p.inputVolume)
-        editor.setCurrentSegmentID(p.segmentId)
+        editor.setCurrentSegmentID(brain_segment_id(p.segmentation, p.segmentId))
 
     # ------------------------------------------------------------------ super-resolution
 
-    def _ensureDependencies(self, names=tuple(REQUIREMENTS)) -> bool:
-        """Ask, then install what the core needs for a task (import ``names``); torch through the
-        PyTorch extension when present."""
-        missing = missing_requirements(names)
-        if not missing:
+    def _ensureDependencies(self, names) -> bool:
+        """Ask first (with a normal cursor), then install what a task needs: torch through the
+        PyTorch extension, the rest with pip; any failure is said on the panel."""
+        plan = install_plan(names)
+        if not plan:
             return True
-        if not slicer.util.confirmOkCancelDisplay(
-                _("RRLSRN needs these Python packages, which will be downloaded and installed now:\n")
-                + "\n".join(missing), windowTitle=_("Install RRLSRN dependencies")):
+        if plan.torch and not pytorch_extension_available():
+            self._say(_("RRLSRN needs PyTorch: install the PyTorch extension from the Extensions Manager, "
+                        "restart 3D Slicer and try again."), error=True)
             return False
-        with slicer.util.WaitCursor():
-            if any(r.startswith("torch") for r in missing):
-                try:
-                    import PyTorchUtils  # the PyTorch extension picks the right CUDA build for this machine
-                    if PyTorchUtils.PyTorchUtilsLogic().installTorch(askConfirmation=False) is None:
-                        return False
-                    missing = [r for r in missing if not r.startswith("torch")]
-                except ImportError:
-                    pass
-            if missing:
-                # A constraints file keeps Slicer's own numpy and SimpleITK from being replaced.
-                constraints = os.path.join(slicer.app.temporaryPath, "RRLSRN-constraints.txt")
-                with open(constraints, "w") as f:
-                    f.write(constraints_text())
-                slicer.util.pip_install(missing + ["-c", constraints])
-        return not missing_requirements(names)
+        if not slicer.util.confirmOkCancelDisplay(plan.question(), windowTitle=_("Install RRLSRN dependencies")):
+            self._say(_("Nothing was installed, so nothing was done."))
+            return False
+        try:
+            with slicer.util.WaitCursor():
+                if plan.torch:
+                    self._say(_("Installing PyTorch (this can take several minutes)…"))
+                    slicer.app.processEvents()
+                    import PyTorchUtils
+                    PyTorchUtils.PyTorchUtilsLogic().installTorch(askConfirmation=False,
+                                                                  torchVersionRequirement=TORCH_REQUIREMENT)
+                if plan.pip:
+                    constraints = os.path.join(slicer.app.temporaryPath, "RRLSRN-constraints.txt")
+                    with open(constraints, "w") as f:
+                        f.write(constraints_text())
+                    pip_install(python_executable(), plan.pip, constraints, self._showInstallLine)
+        except DependencyError as error:
+            self._say(str(error), error=True)
+            return False
+        except Exception as error:
+            logging.exception("RRLSRN: installing PyTorch failed")
+            self._say(_("Installing PyTorch failed ({error}); View > Python Console shows the installer's "
+                        "messages.").format(error=error), error=True)
+            return False
+        still = install_plan(names)
+        if still:
+            self._say(_("Still missing after installation: {names}. Restart 3D Slicer and try again.").format(
+                names=", ".join((["torch"] if still.torch else []) + list(still.pip))), error=True)
+            return False
+        self._say(_("Dependencies installed."))
+        return True
+
+    def _showInstallLine(self, line: str) -> None:
+        if line.strip():
+            self.ui.statusLabel.text = line[-160:]
+            slicer.app.processEvents()  # the panel stays responsive while pip works
 
     def onApplyOrCancel(self) -> None:
         if self._run is not None:
             self._run.cancel()
-            self._finish()
-            self.ui.statusLabel.text = _("Cancelled; the scene is unchanged.")
+            self._finish(poll_run(self._run))
+            return
+        if not self._ensureDependencies(SUPER_RESOLUTION):
             return
         p = self._parameterNode
-        with slicer.util.tryWithErrorDisplay(_("Failed to start super-resolution."), waitCursor=True):
-            if not self._ensureDependencies():
-                self.ui.statusLabel.text = _("Dependencies are missing; nothing was done.")
-                return
-            settings = SuperResolutionSettings(
-                scale=p.scale, weights=p.weightsPath, device=p.device, slice_axis=p.sliceAxis,
-                mask_outside=p.maskOutside, crop_margin_mm=p.cropMarginMm if p.cropToBrain else None)
-            self._run = self.logic.start_super_resolution(p.inputVolume, settings, p.outputVolume,
-                                                          p.segmentation, p.segmentId or None)
-            self.ui.progressBar.value = 0
-            self.ui.progressBar.show()
-            self.ui.statusLabel.text = _("Super-resolving…")
-            self._timer.start()
-            self._updateGui()
+        segmentId = brain_segment_id(p.segmentation, p.segmentId)
+        settings = settings_from_panel(scale=p.scale, weights=p.weightsPath, device=p.device, slice_axis=p.sliceAxis,
+                                       mask_outside=p.maskOutside, crop_to_brain=p.cropToBrain,
+                                       crop_margin_mm=p.cropMarginMm, has_brain=bool(segmentId))
+        try:
+            with slicer.util.WaitCursor():
+                self._run = self.logic.start_super_resolution(p.inputVolume, settings, p.outputVolume,
+                                                              p.segmentation, segmentId or None)
+        except ValueError as error:
+            self._say(str(error), error=True)
+            return
+        self.ui.progressBar.value = 0
+        self.ui.progressBar.show()
+        self._say(_("Super-resolving…"))
+        self._timer.start()
+        self._updateGui()
 
     def _poll(self) -> None:
-        run = self._run
-        self.ui.progressBar.value = int(100 * run.progress)
-        if not run.poll():
+        if self._run is None:
+            self._timer.stop()
             return
-        self._finish()
-        if run.error:
-            slicer.util.errorDisplay(_("Super-resolution failed: ") + run.error)
-            self.ui.statusLabel.text = _("Failed: ") + run.error
+        outcome = poll_run(self._run)
+        if outcome.state is RunState.RUNNING:
+            self.ui.progressBar.value = int(100 * outcome.progress)
             return
-        self._parameterNode.outputVolume = run.output_node
-        self.ui.statusLabel.text = _("Done in {seconds:.1f} s: {name}").format(seconds=run.seconds, name=run.output_node.GetName())
-        self._showSideBySide(self._parameterNode.inputVolume, run.output_node)
+        self._finish(outcome)
 
-    def _finish(self) -> None:
+    def _finish(self, outcome) -> None:
+        """End of a run, whatever its outcome: the timer stops first, then the panel says what happened."""
         self._timer.stop()
         self._run = None
         self.ui.progressBar.hide()
+        self._say(outcome.message, error=outcome.state is RunState.FAILED)
+        p = self._parameterNode
+        if outcome.state is RunState.DONE and p is not None:
+            p.outputVolume = outcome.output_node
+            try:
+                self._showSideBySide(p.inputVolume, outcome.output_node, p.sliceAxis)
+            except Exception:  # the result is in the scene; a view problem must not hide that
+                logging.exception("RRLSRN: could not arrange the result views")
         self._updateGui()
 
     @staticmethod
-    def _showSideBySide(inputVolume, outputVolume) -> None:
+    def _showSideBySide(inputVolume, outputVolume, sliceAxis: str) -> None:
         layoutManager = slicer.app.layoutManager()
+        if layoutManager is None or inputVolume is None:
+            return
         layoutManager.setLayout(slicer.vtkMRMLLayoutNode.SlicerLayoutSideBySideView)
-        for name, volume in (("Red", inputVolume), ("Yellow", outputVolume)):
-            widget = layoutManager.sliceWidget(name)
-            if widget is None:
-                continue
-            logic = widget.sliceLogic()
-            logic.GetSliceCompositeNode().SetBackgroundVolumeID(volume.GetID())
-            logic.GetSliceCompositeNode().SetLinkedControl(True)
+        widgets = [layoutManager.sliceWidget(name) for name in ("Red", "Yellow")]
+        if None in widgets:
+            return
+        logics = [w.sliceLogic() for w in widgets]
+        show_side_by_side([(lg.GetSliceNode(), lg.GetSliceCompositeNode()) for lg in logics],
+                          inputVolume, outputVolume, sliceAxis)
+        slicer.app.processEvents()  # the new layout gets its size before the views are fitted
+        for logic in logics:
             logic.FitSliceToAll()
 
 
 class RRLSRNTest(ScriptedLoadableModuleTest):
-    """In-Slicer self-test: brain mask and super-resolution Logic on a small crop of MRHead."""
+    """In-Slicer self-test: the panel itself (binding, Create brain mask, Apply, result views) and the
+    Logic, on a small voxel-based crop of MRHead. Run it from the Developer section ("Reload and
+    Test") or as `Slicer --testing --python-code "slicer.util.selectModule('RRLSRN');
+    slicer.selfTests['RRLSRN']()"`; in a build tree, `ctest -R RRLSRN`."""
 
     def setUp(self):
         slicer.mrmlScene.Clear()
 
     def runTest(self):
         self.setUp()
-        self.test_RRLSRN_mask_and_super_resolution()
+        self.test_RRLSRN_panel()
 
-    def test_RRLSRN_mask_and_super_resolution(self):
-        import numpy as np
+    def _smallHead(self):
         import SampleData
 
-        self.delayDisplay("Loading MRHead")
         head = SampleData.SampleDataLogic().downloadMRHead()
-        logic = RRLSRNLogic(slicer.mrmlScene)
-
-        # A small crop keeps the test quick on any CPU.
         roi = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsROINode")
         cropParams = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLCropVolumeParametersNode")
         cropParams.SetInputVolumeNodeID(head.GetID())
         cropParams.SetROINodeID(roi.GetID())
+        cropParams.SetVoxelBased(True)  # keep the scan's own voxels: no resampling
         slicer.modules.cropvolume.logic().FitROIToInputVolume(cropParams)
         roi.SetSize(60, 60, 30)
         slicer.modules.cropvolume.logic().Apply(cropParams)
-        volume = slicer.mrmlScene.GetNodeByID(cropParams.GetOutputVolumeNodeID())
+        return slicer.mrmlScene.GetNodeByID(cropParams.GetOutputVolumeNodeID()), roi
 
-        if missing_requirements(MASK_REQUIREMENTS):
-            self.delayDisplay("Brain mask skipped: scikit-image is not installed (the panel installs it)")
-        else:
-            self.delayDisplay("Brain mask from one point")
+    def _waitFor(self, condition, seconds: float) -> None:
+        deadline = time.time() + seconds
+        while not condition() and time.time() < deadline:
+            slicer.app.processEvents()
+            time.sleep(0.05)
+
+    def test_RRLSRN_panel(self):
+        import numpy as np
+
+        self.delayDisplay("Loading MRHead (small voxel-based crop)")
+        volume, roi = self._smallHead()
+        testing = slicer.app.testingEnabled()
+
+        self.delayDisplay("The panel is bound to its parameter node")
+        slicer.util.selectModule("RRLSRN")
+        widget = slicer.modules.rrlsrn.widgetRepresentation().self()
+        self.assertIsNotNone(widget._parameterNodeGuiTag)
+        p = widget._parameterNode
+        self.assertEqual(p.parameterNode.GetAttribute("ModuleName"), "RRLSRN")
+        p.inputVolume = volume
+        self.assertIs(widget.ui.inputSelector.currentNode(), volume)
+        self.assertTrue(widget.ui.applyButton.enabled)
+        widget.ui.cropMarginSpinBox.value = -5.0
+        self.assertEqual(p.cropMarginMm, 0.0)
+        p.cropMarginMm = 10.0
+        widget.ui.scaleComboBox.currentIndex = 1
+        self.assertIs(p.scale, Scale.X4)
+        widget.ui.scaleComboBox.currentIndex = 0
+        self.assertEqual(widget.ui.weightsPathLineEdit.currentPath, "")
+
+        if not install_plan(BRAIN_MASK) or not testing:
+            self.delayDisplay("Create brain mask from one point")
             center = [0.0, 0.0, 0.0]
             roi.GetCenter(center)
             inside = slicer.mrmlScene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "inside")
             inside.AddControlPoint(center)
-            segmentation, segmentId = logic.create_brain_mask(volume, inside)
-            mask = slicer.util.arrayFromSegmentBinaryLabelmap(segmentation, segmentId, volume)
+            p.insidePoints = inside
+            self.assertTrue(widget.ui.createMaskButton.enabled)
+            widget.ui.createMaskButton.click()
+            self.assertTrue(p.segmentId, widget.ui.statusLabel.text)
+            mask = slicer.util.arrayFromSegmentBinaryLabelmap(p.segmentation, p.segmentId, volume)
             self.assertGreater(int(mask.sum()), 0)
+            widget.ui.segmentSelector.setCurrentNode(None)
+            self.assertEqual(p.segmentId, "")
+        else:
+            self.delayDisplay("Brain mask skipped in --testing mode: SciPy/scikit-image are not installed")
 
-        if slicer.app.commandOptions().testingEnabled and missing_requirements():
-            self.delayDisplay("Super-resolution skipped in --testing mode: dependencies are not installed")
+        if install_plan(SUPER_RESOLUTION) and testing:
+            self.delayDisplay("Super-resolution skipped in --testing mode: PyTorch is not installed")
             return
-        self.delayDisplay("Super-resolution ×2")
+        self.delayDisplay("Apply: ×2 super-resolution in the background")
         before = slicer.util.arrayFromVolume(volume).copy()
-        started = time.time()
-        out = logic.super_resolve(volume, SuperResolutionSettings(device="cpu"))
+        p.device = "cpu"
+        widget.ui.applyButton.click()
+        self.assertEqual(widget.ui.applyButton.text, "Cancel")
+        self._waitFor(lambda: widget._run is None, 600)
+        self.assertIsNone(widget._run, "the run did not finish in 10 minutes")
+        out = p.outputVolume
+        self.assertIsNotNone(out, widget.ui.statusLabel.text)
         inBounds, outBounds = [0.0] * 6, [0.0] * 6
         volume.GetRASBounds(inBounds)
         out.GetRASBounds(outBounds)
         self.assertTrue(np.allclose(inBounds, outBounds, atol=1e-3))
         self.assertEqual(slicer.util.arrayFromVolume(out).size, 4 * before.size)
         self.assertTrue(np.array_equal(slicer.util.arrayFromVolume(volume), before))
-        self.delayDisplay(f"Test passed ({time.time() - started:.1f} s for super-resolution)")
+        self.assertEqual(widget.ui.applyButton.text, "Apply")
+
+        self.delayDisplay("Result views: input and output side by side, same plane")
+        layoutManager = slicer.app.layoutManager()
+        self.assertEqual(layoutManager.layout, slicer.vtkMRMLLayoutNode.SlicerLayoutSideBySideView)
+        red, yellow = (layoutManager.sliceWidget(n).sliceLogic() for n in ("Red", "Yellow"))
+        self.assertEqual(red.GetSliceCompositeNode().GetBackgroundVolumeID(), volume.GetID())
+        self.assertEqual(yellow.GetSliceCompositeNode().GetBackgroundVolumeID(), out.GetID())
+        self.assertEqual(red.GetSliceNode().GetOrientation(), yellow.GetSliceNode().GetOrientation())
+
+        self.delayDisplay("Cancel leaves the scene unchanged")
+        nodes = slicer.mrmlScene.GetNumberOfNodes()
+        p.scale = Scale.X4
+        widget.ui.applyButton.click()
+        widget.ui.applyButton.click()
+        self.assertIsNone(widget._run)
+        self.assertEqual(slicer.mrmlScene.GetNumberOfNodes(), nodes)
+        self.delayDisplay("Test passed")

@@ -1,4 +1,4 @@
 """Qt-free parts of the RRLSRN Slicer module (tested headlessly with slicer-core)."""
-from .logic import RRLSRNLogic, SuperResolutionRun, SuperResolutionSettings
+from .logic import MODULE_NAME, RRLSRNLogic, SuperResolutionRun, SuperResolutionSettings
 
-__all__ = ["RRLSRNLogic", "SuperResolutionRun", "SuperResolutionSettings"]
+__all__ = ["MODULE_NAME", "RRLSRNLogic", "SuperResolutionRun", "SuperResolutionSettings"]

@@ -2,7 +2,9 @@
 
 The child runs ``python -m rrlsrn upscale`` — the same code as the command line — on
 temporary files and prints ``progress DONE TOTAL`` lines; reader threads collect them.
-Cancelling kills the child's whole process tree.
+Cancelling kills the child's whole process tree. The child's standard input is a pipe this
+process never writes to: when Slicer dies, the pipe closes and the child stops itself
+(``--stop-with-parent``) instead of running on unseen. On Windows it gets no console window.
 """
 from __future__ import annotations
 
@@ -15,10 +17,20 @@ import sys
 import threading
 from pathlib import Path
 
+from .dependencies import CREATE_NEW_PROCESS_GROUP, CREATE_NO_WINDOW, hidden_window_flags
+
 
 def python_executable() -> str:
     """Slicer's own Python launcher when inside Slicer, else this interpreter."""
     return shutil.which("PythonSlicer") or sys.executable
+
+
+def child_process_options(os_name: str = os.name) -> dict:
+    """Popen arguments for the child: its own process group (so cancel reaches its children) and,
+    on Windows, no console window."""
+    if os_name == "nt":
+        return {"creationflags": CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW}
+    return {"start_new_session": True}
 
 
 class UpscaleProcess:
@@ -26,11 +38,10 @@ class UpscaleProcess:
 
     def __init__(self, arguments: list[str], core_path: Path, python: str | None = None):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(core_path), os.environ.get("PYTHONPATH")]))}
-        popen_kwargs = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
-                        else {"start_new_session": True})  # its own group, so cancel reaches its children
-        self.process = subprocess.Popen([python or python_executable(), "-m", "rrlsrn", "upscale", *arguments],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                        **popen_kwargs)
+        self.process = subprocess.Popen([python or python_executable(), "-m", "rrlsrn", "upscale", *arguments,
+                                         "--stop-with-parent"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, env=env, **child_process_options())
         self.progress = (0, 0)
         self.cancelled = False
         self._lines: queue.Queue[str] = queue.Queue()
@@ -55,6 +66,8 @@ class UpscaleProcess:
         if code is not None:
             for thread in self._threads:
                 thread.join(timeout=5)
+            if not self.process.stdin.closed:
+                self.process.stdin.close()
         return code
 
     def wait(self) -> int:
@@ -78,3 +91,32 @@ class UpscaleProcess:
             else:
                 os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+
+_PROBE = """
+import torch
+found = ["CPU"]
+if torch.cuda.is_available():
+    found += [f"CUDA: {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
+if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+    found.append("Apple MPS")
+print(f"PyTorch {torch.__version__}; " + ", ".join(found))
+"""
+
+
+def probe_devices(python: str | None = None, timeout_s: float = 60.0) -> str:
+    """The compute devices PyTorch sees, probed in a child process (CUDA is never initialised in
+    Slicer's own process), as one line for the panel; never raises."""
+    try:
+        done = subprocess.run([python or python_executable(), "-c", _PROBE], capture_output=True, text=True,
+                              timeout=timeout_s, stdin=subprocess.DEVNULL, **hidden_window_flags())
+    except subprocess.TimeoutExpired:
+        return f"The device check did not answer within {timeout_s:.0f} s."
+    except Exception as error:  # noqa: BLE001 - a probe must not break the panel
+        return f"The device check could not run ({error})."
+    if done.returncode != 0:
+        if "No module named 'torch'" in done.stderr:
+            return "PyTorch is not installed yet: the first Apply installs it."
+        last = [line for line in done.stderr.splitlines() if line.strip()]
+        return f"The device check failed: {last[-1] if last else f'exit code {done.returncode}'}"
+    return done.stdout.strip()

@@ -20,8 +20,10 @@ from vtk.util import numpy_support
 from .core import core_module, core_path
 from .job import UpscaleProcess
 from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
+from .vtkitk import vtkitk_class
 
 RRLSRNError = core_module("rrlsrn.errors").RRLSRNError
+MODULE_NAME = "RRLSRN"
 BRAIN, OUTSIDE = 1, 2
 
 
@@ -46,8 +48,9 @@ class SuperResolutionSettings:
 class SuperResolutionRun:
     """A super-resolution started by :meth:`RRLSRNLogic.start_super_resolution`.
 
-    The scene is only touched by :meth:`poll` once the process has succeeded; a cancelled
-    or failed run leaves it exactly as it was.
+    The scene is only touched by :meth:`poll` once the process has succeeded and the run was not
+    cancelled; a cancelled or failed run leaves it exactly as it was. :meth:`poll` never raises:
+    whatever goes wrong ends the run with ``error`` set.
     """
 
     def __init__(self, logic: "RRLSRNLogic", input_node, output_node, output_name: str, workdir: Path,
@@ -57,35 +60,58 @@ class SuperResolutionRun:
         self.started = time.monotonic()
         self.seconds: float | None = None
         self.error: str | None = None
+        self.cancel_reason: str | None = None  # set by cancel(): why the run was stopped
 
     @property
     def progress(self) -> float:
         done, total = self.process.progress
         return done / total if total else 0.0
 
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_reason is not None
+
     def poll(self) -> bool:
-        """True once finished (then ``output_node`` or ``error`` is set)."""
+        """True once finished: then ``output_node`` is the result, or ``error`` says what went wrong,
+        or ``cancelled`` is true."""
         if self.seconds is not None:
             return True
-        code = self.process.poll()
-        if code is None:
-            return False
         try:
-            if code == 0:
-                result = sitk.ReadImage(str(self.workdir / "output.nrrd"))
-                self.output_node = self.logic.store_output(result, self.input_node, self.output_node, self.output_name)
-            elif not self.process.cancelled:
+            code = self.process.poll()
+            if code is None:
+                return False
+            if self.cancelled:
+                pass  # a result that arrived as the run was cancelled is dropped
+            elif code != 0:
                 self.error = self.process.error_message()
-        finally:
-            self.seconds = time.monotonic() - self.started
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            elif self.input_node.GetScene() is not self.logic.scene:
+                self.error = "the input volume was removed from the scene during the run; the result was discarded."
+            else:
+                self.output_node = self._store()
+        except Exception as error:  # noqa: BLE001 - a run must end with a message, whatever broke
+            self.error = f"{error}" or type(error).__name__
+            self.process.cancel()
+        self.seconds = time.monotonic() - self.started
+        shutil.rmtree(self.workdir, ignore_errors=True)
         return True
+
+    def _store(self):
+        path = self.workdir / "output.nrrd"
+        try:
+            result = sitk.ReadImage(str(path))
+        except RuntimeError:
+            raise RuntimeError(f"the super-resolution finished but its result ({path.name}) could not be read.") from None
+        output = self.output_node if self.output_node is not None and self.output_node.GetScene() is self.logic.scene else None
+        return self.logic.store_output(result, self.input_node, output, self.output_name)
 
     def wait(self) -> bool:
         self.process.wait()
         return self.poll()
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str = "cancelled by the user") -> None:
+        """Stop the process (returns once it is gone); the scene is left unchanged."""
+        if self.seconds is None:
+            self.cancel_reason = reason
         self.process.cancel()
         self.poll()
 
@@ -96,6 +122,56 @@ class RRLSRNLogic:
     def __init__(self, scene=None, python: str | None = None):
         self.scene = scene or slicer.mrmlScene
         self.python = python
+
+    def getParameterNode(self):
+        """The module's singleton parameter node, as Slicer's ScriptedLoadableModuleLogic makes it for
+        the module "RRLSRN" (a bare ScriptedLoadableModuleLogic() would name it "ScriptedLoadableModule")."""
+        node = self.scene.GetSingletonNode(MODULE_NAME, "vtkMRMLScriptedModuleNode")
+        if node is None:
+            node = self.scene.CreateNodeByClass("vtkMRMLScriptedModuleNode")
+            node.UnRegister(None)  # owned by the Python variable
+            node.SetSingletonTag(MODULE_NAME)
+            node.SetName(self.scene.GenerateUniqueName(MODULE_NAME))
+            node.SetAttribute("ModuleName", MODULE_NAME)
+            node = self.scene.AddNode(node)
+        elif node.GetAttribute("ModuleName") != MODULE_NAME:  # a scene close removes it
+            node.SetAttribute("ModuleName", MODULE_NAME)
+        return node
+
+    # ------------------------------------------------------------------ geometry
+
+    def spacing_in_name(self, volume_node) -> tuple[float, float, float] | None:
+        """The spacing a ``..._Res<x>_<y>_Spac<z>...`` file name (or node name) states, if any."""
+        spacing_from_name = core_module("rrlsrn.io").spacing_from_name
+        storage = volume_node.GetStorageNode() if volume_node is not None else None
+        for name in (storage.GetFileName() if storage else None, volume_node.GetName() if volume_node else None):
+            if name:
+                try:
+                    return spacing_from_name(name)
+                except RRLSRNError:
+                    continue
+        return None
+
+    def spacing_warning(self, volume_node) -> str | None:
+        """One sentence when the header says 1×1×1 mm but the name states another spacing (clinical
+        stacks whose header lost its geometry); None otherwise."""
+        named = self.spacing_in_name(volume_node)
+        if named is None or volume_node.GetImageData() is None:
+            return None
+        spacing = volume_node.GetSpacing()
+        if not np.allclose(spacing, 1.0) or np.allclose(named, spacing):
+            return None
+        return ("The header says 1 × 1 × 1 mm voxels but the file name says "
+                f"{' × '.join(f'{s:g}' for s in named)} mm: press \"Use spacing from file name\" before you go on.")
+
+    def apply_spacing_from_name(self, volume_node) -> tuple[float, float, float]:
+        """Give the volume the spacing its file name states (origin and directions kept), as
+        ``rrlsrn upscale --spacing-from-name`` does; ValueError when the name states none."""
+        named = self.spacing_in_name(volume_node)
+        if named is None:
+            raise ValueError("The file name has no 'Res<x>_<y>_Spac<z>' part to take the spacing from.")
+        volume_node.SetSpacing(named)
+        return named
 
     # ------------------------------------------------------------------ brain mask
 
@@ -189,11 +265,16 @@ class RRLSRNLogic:
 
     @classmethod
     def _margin(cls, mask: np.ndarray, mm: float, spacing) -> np.ndarray:
-        """The mask grown (mm > 0) or shrunk (mm < 0) by a distance in mm (Slicer's margin kernel)."""
-        filt = slicer.vtkITKImageMargin()
+        """The mask grown (mm > 0) or shrunk (mm < 0) by a distance in mm, with Slicer's margin kernel
+        used as its Margin effect uses it: vtkITKImageMargin keeps InnerMargin ≤ distance ≤
+        OuterMargin (Inner defaults to −∞), so growing is OuterMargin = mm and shrinking is growing
+        the complement by |mm|."""
+        if mm < 0:
+            return ~cls._margin(~mask, -mm, spacing)
+        filt = vtkitk_class("vtkITKImageMargin")()
         filt.SetInputData(cls._vtk_image(mask.astype(np.uint8), spacing))
         filt.SetCalculateMarginInMM(True)
-        filt.SetOuterMarginMM(mm) if mm > 0 else filt.SetInnerMarginMM(mm)
+        filt.SetOuterMarginMM(mm)
         filt.Update()
         return numpy_support.vtk_to_numpy(filt.GetOutput().GetPointData().GetScalars()).reshape(mask.shape) > 0
 
@@ -201,7 +282,7 @@ class RRLSRNLogic:
     def _clean_mask(cls, mask: np.ndarray, spacing, smoothing_mm: float) -> np.ndarray:
         """Largest island, holes filled (largest background island kept), closing by ``smoothing_mm``."""
         def largest(m: np.ndarray) -> np.ndarray:
-            islands = slicer.vtkITKIslandMath()
+            islands = vtkitk_class("vtkITKIslandMath")()
             # The labels have the input's type: 16 bits so that noisy masks do not overflow 255 islands.
             islands.SetInputData(cls._vtk_image(m.astype(np.uint16), spacing))
             islands.SetFullyConnected(False)
