@@ -76,7 +76,7 @@ def test_real_stack_mask_crop_and_keep_dtype(dev_stacks, random_weights, tmp_pat
 
 def test_user_errors(tmp_path, random_weights):
     image = io.write_volume(oblique_image(size=(8, 8, 3)), tmp_path / "in.nii.gz")
-    with pytest.raises(RRLSRNError, match="input path"):
+    with pytest.raises(RRLSRNError, match="is one of the inputs"):
         upscale_file(image, image, random_weights)
     with pytest.raises(RRLSRNError, match="needs --mask"):
         upscale_file(image, tmp_path / "o.nii.gz", random_weights, crop_margin_mm=3)

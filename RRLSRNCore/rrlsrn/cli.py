@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import _thread
 import argparse
+import math
 import os
+import re
+import signal
 import sys
 import threading
 import time
@@ -17,6 +20,8 @@ from . import __version__
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
 
+OUTPUT_NAME = re.compile(r"_SRx\d+\.nii\.gz$", re.IGNORECASE)  # what `upscale --output-dir` writes
+
 
 def parse_point(text: str) -> tuple[float, float, float]:
     """``"x,y,z"`` → three floats (argparse type)."""
@@ -24,15 +29,40 @@ def parse_point(text: str) -> tuple[float, float, float]:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         values = ()
-    if len(values) != 3:
-        raise argparse.ArgumentTypeError(f"expected three comma-separated numbers, got {text!r}")
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected three comma-separated finite numbers, got {text!r}")
     return values
 
 
 def positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def index(text: str) -> int:
+    """An index from 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an index 0, 1, 2, …, got {text!r}")
+    return value
+
+
+def margin_mm(text: str) -> float:
+    """A finite distance ≥ 0 in mm (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a margin of 0 mm or more, got {text!r}")
     return value
 
 
@@ -99,6 +129,7 @@ def _upscale(args: argparse.Namespace) -> int:
         stop_when_stdin_closes()
     settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
                                batch_size=args.batch_size, tile=args.tile)
+    warn_spacing_in_name(args)
     with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
         out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
                            not args.keep_outside, args.keep_dtype,
@@ -109,13 +140,25 @@ def _upscale(args: argparse.Namespace) -> int:
     return 0
 
 
+def warn_spacing_in_name(args: argparse.Namespace) -> None:
+    """One sentence on stderr when the header says 1×1×1 mm and the file name states a spacing
+    (a clinical stack whose header lost its geometry) and neither --spacing option was given."""
+    from .io import spacing_warning
+
+    if args.spacing is None and not args.spacing_from_name and args.input is not None:
+        warning = spacing_warning(args.input)
+        if warning:
+            print(f"rrlsrn: warning: {warning}", file=sys.stderr)
+
+
 def _upscale_cohort(args: argparse.Namespace) -> int:
     """Every volume of --input-dir into --output-dir as <name>_SRx<scale>.nii.gz; finished outputs
     are skipped, a failing file is reported and the run goes on; exit 1 if any failed."""
     from pathlib import Path
 
-    from .inference import UpscaleSettings, upscale_file
+    from .inference import UpscaleSettings, check_finite_model, upscale_file
     from .io import parse_spacing
+    from .publish import is_temporary, same_folder
     from .training import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
     from .weights import load_model, shipped_weights
 
@@ -126,15 +169,25 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     source, target = Path(args.input_dir), Path(args.output_dir)
     if not source.is_dir():
         raise RRLSRNError(f"{source} is not a directory.")
-    files = find_volumes([str(source)], list(DEFAULT_EXCLUDES))
+    files = [p for p in find_volumes([str(source)], list(DEFAULT_EXCLUDES))
+             if not p.name.startswith(".") and not is_temporary(p)  # hidden files, a killed run's temporaries
+             and not (same_folder(p.parent, target) and OUTPUT_NAME.search(p.name))]  # this tool's own outputs
+    outputs: dict[Path, list[Path]] = {}
+    for path in files:
+        stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
+        outputs.setdefault(target / f"{stem}_SRx{args.scale}.nii.gz", []).append(path)
     settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
                                batch_size=args.batch_size, tile=args.tile)
     model = load_model(args.weights or shipped_weights("rrlsrn"), args.scale)
+    check_finite_model(model, args.weights or "the shipped model")
     spacing = parse_spacing(args.spacing) if args.spacing else None
     done, skipped, failed = [], [], []
-    for path in files:
-        stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
-        out = target / f"{stem}_SRx{args.scale}.nii.gz"
+    for out, sources in outputs.items():
+        if len(sources) > 1:  # a.nii.gz and a.nrrd: neither may silently take the other's place
+            names = " and ".join(p.name for p in sources)
+            failed += [(p, f"{names} would both be written to {out.name}; rename one") for p in sources]
+            continue
+        path = sources[0]
         if out.exists() and not args.overwrite:
             skipped.append(out)
             continue
@@ -160,8 +213,9 @@ def _brainmask(args: argparse.Namespace) -> int:
 
     from .brainmask import brain_mask_from_seeds
     from .geometry import Grid, ras_to_lps
-    from .io import parse_spacing, read_volume, write_volume
+    from .io import check_output_path, parse_spacing, read_volume, write_volume
 
+    check_output_path(args.output, args.overwrite, inputs=[args.input])
     image = read_volume(args.input, parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name)
     grid = Grid.of(image)
 
@@ -171,7 +225,7 @@ def _brainmask(args: argparse.Namespace) -> int:
 
     mask = brain_mask_from_seeds(image, to_ijk(args.seed, args.seed_ijk),
                                  to_ijk(args.background, args.background_ijk))
-    out = write_volume(mask, args.output)
+    out = write_volume(mask, args.output, overwrite=args.overwrite)
     if not args.quiet:
         voxels = int(sitk.GetArrayViewFromImage(mask).sum())
         volume_ml = voxels * float(np.prod(image.GetSpacing())) / 1000
@@ -204,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--tile", type=positive_int, default=512,
                     help="largest slice side (low-res px) run in one piece; larger slices are tiled")
     up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
-    up.add_argument("--crop-to-mask", type=float, metavar="MARGIN_MM",
+    up.add_argument("--crop-to-mask", type=margin_mm, metavar="MARGIN_MM",
                     help="crop to the mask's bounding box plus this margin before super-resolving")
     up.add_argument("--keep-outside", action="store_true",
                     help="with --mask: use it only to crop (--crop-to-mask), keep voxels outside it")
@@ -213,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_geometry_options(up)
     up.add_argument("--overwrite", action="store_true", help="replace an existing output (with --input-dir: "
                     "redo finished outputs)")
-    up.add_argument("--volume", type=int, metavar="N", help="with a 4D input: super-resolve its volume N (from 0)")
-    up.add_argument("--component", type=int, metavar="N", help="with a vector/RGB input: use component N (from 0)")
+    up.add_argument("--volume", type=index, metavar="N", help="with a 4D input: super-resolve its volume N (from 0)")
+    up.add_argument("--component", type=index, metavar="N", help="with a vector/RGB input: use component N (from 0)")
     up.add_argument("--progress-lines", action="store_true",
                     help="print 'progress DONE TOTAL' lines on stdout (for programs running this one)")
     up.add_argument("--stop-with-parent", action="store_true",
@@ -236,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     bm.add_argument("--background-ijk", type=parse_point, action="append", default=[], metavar="I,J,K",
                     help="a point outside the brain as voxel indices (repeatable)")
     add_geometry_options(bm)
+    bm.add_argument("--overwrite", action="store_true", help="replace an existing output mask")
     bm.add_argument("-q", "--quiet", action="store_true")
     bm.set_defaults(func=_brainmask)
 
@@ -244,8 +299,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM (schedulers, `timeout`) cleans up exactly as Ctrl-C does
+
+
 def main(argv: list[str] | None = None) -> int:
+    import SimpleITK as sitk
+
     args = build_parser().parse_args(argv)
+    sitk.ProcessObject.SetGlobalWarningDisplay(False)  # ITK's raw warnings; errors come as one sentence
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args) or 0
     except RRLSRNError as error:

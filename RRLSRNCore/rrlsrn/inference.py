@@ -190,16 +190,18 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
     An existing output is replaced only with ``overwrite``; ``volume``/``component`` pick a 3D
     scalar volume out of a 4D or vector image."""
     settings = settings or UpscaleSettings()
-    input_path, output_path = Path(input_path), io.check_output_path(output_path)
-    if output_path.resolve() == input_path.resolve():
-        raise RRLSRNError("the output path is the input path; choose another so the input is kept.")
-    if output_path.exists() and not overwrite:
-        raise RRLSRNError(f"{output_path} already exists; pass --overwrite to replace it.")
+    input_path = Path(input_path)
+    weights_path = None if weights is None or isinstance(weights, nn.Module) else weights
+    output_path = io.check_output_path(output_path, overwrite, inputs=[input_path, mask_path, weights_path])
     if crop_margin_mm is not None and mask_path is None:
         raise RRLSRNError("--crop-to-mask needs --mask.")
+    if crop_margin_mm is not None and not (np.isfinite(crop_margin_mm) and crop_margin_mm >= 0):
+        raise RRLSRNError(f"--crop-to-mask takes a margin of 0 mm or more, not {crop_margin_mm}.")
     image = io.read_volume(input_path, spacing, spacing_in_name, volume, component)
+    io.check_geometry_writable(image, output_path)
     model = weights if isinstance(weights, nn.Module) else load_model(weights or shipped_weights("rrlsrn"), settings.scale)
-    mask = io.read_volume(mask_path) if mask_path is not None else None
+    check_finite_model(model, weights_path or "the model")
+    mask = io.read_volume(mask_path, pickable=False) if mask_path is not None else None
     if mask is not None and (spacing is not None or spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
     if mask is not None and not sitk.GetArrayFromImage(resample_mask(mask, image)).any():
@@ -207,9 +209,17 @@ def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path 
     if crop_margin_mm is not None:
         image = crop_to_mask(image, mask, crop_margin_mm)
     result = upscale_image(image, model, settings, progress)
+    if not np.isfinite(sitk.GetArrayViewFromImage(result)).all():
+        raise RRLSRNError("the super-resolution produced NaN or infinite values (broken weights?); nothing was written.")
     if mask is not None and zero_outside:
         result = apply_mask(result, mask)
     if keep_dtype:
         array = io.cast_like(sitk.GetArrayViewFromImage(result), image.GetPixelID())
         result = Grid.of(result).apply_to(sitk.GetImageFromArray(array))
-    return io.write_volume(result, output_path)
+    return io.write_volume(result, output_path, overwrite=overwrite)
+
+
+def check_finite_model(model: nn.Module, source) -> None:
+    """Refuse weights with NaN or infinite parameters: they would give an all-NaN volume."""
+    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        raise RRLSRNError(f"{source} holds NaN or infinite parameters: the weights are broken.")

@@ -30,8 +30,17 @@ class Normalisation:
         high = float(np.percentile(above, upper_pct)) if above.size else low + 1.0
         return cls(low, high if high > low else low + 1.0)
 
+    @property
+    def _wide(self) -> bool:
+        """A range float32 arithmetic would overflow (values near ±3.4e38): compute in float64."""
+        return max(abs(self.low), abs(self.high), self.high - self.low) > 1e30
+
     def apply(self, volume: np.ndarray) -> np.ndarray:
-        return ((volume.astype(np.float32) - self.low) / (self.high - self.low)).astype(np.float32)
+        work = np.float64 if self._wide else np.float32
+        return ((volume.astype(work) - self.low) / (self.high - self.low)).astype(np.float32)
 
     def undo(self, volume: np.ndarray) -> np.ndarray:
+        if self._wide:
+            f32 = np.finfo(np.float32)
+            return np.clip(volume.astype(np.float64) * (self.high - self.low) + self.low, f32.min, f32.max).astype(np.float32)
         return (volume * np.float32(self.high - self.low) + np.float32(self.low)).astype(np.float32)
