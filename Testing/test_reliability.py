@@ -346,3 +346,45 @@ def test_a_lost_header_spacing_is_pointed_out(tmp_path, random_weights):
     quiet = run_cli("upscale", str(src), "-o", str(tmp_path / "p.nii.gz"), "--weights", str(random_weights), "-q",
                     "--spacing-from-name")
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+# ------------------------------------------------------------- what a new user met
+
+def test_a_colour_picture_is_refused_as_not_a_scan(tmp_path, capsys):
+    picture = sitk.Image([32, 24], sitk.sitkVectorUInt8, 3)
+    sitk.WriteImage(picture, str(tmp_path / "screenshot.png"))
+    error = refused(capsys, "upscale", str(tmp_path / "screenshot.png"), "-o", str(tmp_path / "o.nii.gz"),
+                    "--component", "0", "-q", message="colour picture")
+    assert "--component" not in error
+
+
+def test_a_missing_output_folder_is_not_created_by_a_typo(tmp_path, capsys, random_weights):
+    src = volume(tmp_path / "in.nii.gz")
+    refused(capsys, "upscale", str(src), "-o", str(tmp_path / "ouptut" / "o.nii.gz"), "--weights",
+            str(random_weights), "-q", message="does not exist; create it first")
+    assert not (tmp_path / "ouptut").exists()
+
+
+def test_the_demo_keeps_earlier_results_unless_asked(tmp_path, capsys):
+    from rrlsrn.demo import run_demo
+
+    (tmp_path / "summary.md").write_text("an earlier run")
+    with pytest.raises(RRLSRNError, match="--overwrite"):
+        run_demo(tmp_path)
+    assert (tmp_path / "summary.md").read_text() == "an earlier run"
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["upscale", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: 2)" in text and "(default: 512)" in text and "(default: auto)" in text
+    assert "``" not in text
+
+
+def test_scale_8_cascades_the_x2_model(tmp_path, random_weights):
+    src = volume(tmp_path / "in.nii.gz", shape=(2, 8, 6))
+    assert main(["upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--scale", "8", "--weights",
+                 str(random_weights), "-q"]) == 0
+    i, j, k = sitk.ReadImage(str(src)).GetSize()  # k holds the 3 mm slices
+    assert sitk.ReadImage(str(tmp_path / "o.nii.gz")).GetSize() == (8 * i, 8 * j, k)

@@ -57,7 +57,6 @@ OPEN_MM = 1.5
 CLOSE_MM = 2.0
 KEEP_FRACTION = 0.1  # unseeded components at least this fraction of the seeded one are kept
 MAX_WORK_VOXELS = 2_000_000
-TRIM_ROBUST_SDS = 2.0
 
 BRAIN, BORDER, OUTSIDE = 1, 2, 3
 
@@ -279,27 +278,6 @@ def brain_mask_from_seeds(image: sitk.Image, inside_ijk: Sequence[Sequence[int]]
     out = sitk.GetImageFromArray(np.transpose(mask, np.argsort(order)).astype(np.uint8))
     out.CopyInformation(image)
     return out
-
-
-def _largest_filled(mask: np.ndarray) -> np.ndarray:
-    """Largest 3D component, holes filled slice by slice."""
-    labels, count = ndimage.label(mask)
-    if count > 1:
-        mask = labels == np.argmax(np.bincount(labels.ravel())[1:]) + 1
-    return _fill_slices(mask)
-
-
-def trim_intensity_outliers(mask: np.ndarray, volume: np.ndarray) -> np.ndarray:
-    """Drop voxels beyond 2 robust SDs of the mask's median intensity (extra-axial fluid in T2,
-    dark CSF in T1), keep the largest component, refill holes per slice (the ventricles).
-    The Slicer module applies it after Slicer's own GrowCut."""
-    if not mask.any():
-        return mask
-    values = volume[mask]
-    median = np.median(values)
-    robust_sd = 1.4826 * np.median(np.abs(values - median))
-    trimmed = _largest_filled(mask & (np.abs(volume - median) <= TRIM_ROBUST_SDS * robust_sd))
-    return _largest_filled(ndimage.binary_opening(trimmed, structure=np.ones((1, 3, 3))))
 
 
 def simulated_clicks(reference: np.ndarray, spacing: Sequence[float]) -> tuple[list, list]:

@@ -169,6 +169,9 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     source, target = Path(args.input_dir), Path(args.output_dir)
     if not source.is_dir():
         raise RRLSRNError(f"{source} is not a directory.")
+    if target.exists() and not target.is_dir():
+        raise RRLSRNError(f"--output-dir {target} is a file, not a folder.")
+    target.mkdir(parents=True, exist_ok=True)  # named with --output-dir: created if need be
     files = [p for p in find_volumes([str(source)], list(DEFAULT_EXCLUDES))
              if not p.name.startswith(".") and not is_temporary(p)  # hidden files, a killed run's temporaries
              and not (same_folder(p.parent, target) and OUTPUT_NAME.search(p.name))]  # this tool's own outputs
@@ -248,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("-o", "--output", help=".nii.gz, .nii, .nrrd or .mha")
     up.add_argument("--input-dir", help="batch: every volume file of this folder (masks/labels skipped)")
     up.add_argument("--output-dir", help="batch: where <name>_SRx<scale>.nii.gz go; existing ones are skipped")
-    up.add_argument("--scale", type=int, choices=(2, 4), default=2)
+    up.add_argument("--scale", type=int, choices=(2, 4, 8), default=2,
+                    help="in-plane magnification; ×4 and ×8 apply the ×2 model two and three times")
     up.add_argument("--weights", help="weights file (default: the shipped RRLSRN ×2 model)")
     up.add_argument("--slice-axis", choices=("auto",) + AXIS_NAMES, default="auto",
                     help="index axis across which slices are taken (auto: the one with the largest spacing)")
@@ -296,7 +300,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (training, evaluation, benchmark, demo):
         module.add_cli(sub)
+    for command in sub.choices.values():
+        command.formatter_class = DefaultsHelpFormatter
     return parser
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """--help shows each option's default where it has one (not for flags or unset options)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("%(default)" not in text and action.default not in (None, False, [], argparse.SUPPRESS)
+                and action.option_strings and action.nargs != 0):
+            text += " (default: %(default)s)"
+        return text
 
 
 def _terminate(signum, frame) -> None:

@@ -59,8 +59,19 @@ def low_resolution(hr: sitk.Image) -> sitk.Image:
     return image
 
 
-def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60) -> dict:
-    """Write hr/lr/cubic-spline/RRLSRN volumes, metrics and a figure into ``out``."""
+OUTPUTS = ("hr.nii.gz", "lr.nii.gz", "cubic_spline_x2.nii.gz", "rrlsrn_x2.nii.gz", "metrics.csv", "summary.md",
+           "figure.png")
+
+
+def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60, overwrite: bool = False) -> dict:
+    """Write hr/lr/cubic-spline/RRLSRN volumes, metrics and a figure into ``out`` (existing demo
+    results there are replaced only with ``overwrite``, as ``upscale`` does)."""
+    if out.exists() and not out.is_dir():
+        raise RRLSRNError(f"{out} is a file; give a folder for the demo's results.")
+    present = [name for name in OUTPUTS if (out / name).exists()]
+    if present and not overwrite:
+        raise RRLSRNError(f"{out} already holds demo results ({', '.join(present[:3])}…); pass --overwrite to "
+                          "replace them, or choose another --out.")
     out.mkdir(parents=True, exist_ok=True)
     hr = mni152()
     lr = low_resolution(hr)
@@ -111,12 +122,13 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="folder for the volumes, metrics.csv, summary.md, figure.png")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument("--max-slices", type=int, default=60, help="axial slices scored (evenly spaced)")
+    p.add_argument("--overwrite", action="store_true", help="replace the results of an earlier demo in --out")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    result = run_demo(out, args.device, args.max_slices)
+    result = run_demo(out, args.device, args.max_slices, args.overwrite)
     by_method = {r["method"]: r for r in result["records"]}
     spline, rrlsrn = by_method["cubic spline"], by_method["RRLSRN"]
     print(f"MNI152 T1, 2 mm → 1 mm in-plane (k-space LR), {result['seconds']:.1f} s for RRLSRN:")

@@ -23,6 +23,7 @@ from .publish import suffix_of as _suffix
 
 WRITABLE_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".mha")
 NIFTI_SUFFIXES = (".nii", ".nii.gz", ".hdr", ".img")
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff")
 _NAME_GEOMETRY = re.compile(r"Res(\d+(?:\.\d+)?)_(\d+(?:\.\d+)?)_Spac(\d+(?:\.\d+)?)")
 SPACING_RANGE_MM = (1e-4, 1e4)  # beyond it a spacing is a broken header, not a scan
 DEFLATE_MAX_RATIO = 1032  # deflate (gzip, zlib) cannot compress more than ~1032:1
@@ -254,6 +255,9 @@ def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
     if problem == "not finite":
         raise RRLSRNError(f"{path} contains NaN or infinite voxels; fix or mask them first.")
     components = image.GetNumberOfComponentsPerPixel()
+    if image.GetDimension() == 2 and components in (3, 4) or _suffix(path) in PICTURE_SUFFIXES and components > 1:
+        raise RRLSRNError(f"{path} is a 2D colour picture (a screenshot or photo), not a scan: rrlsrn "
+                          "super-resolves MRI volumes (NIfTI, NRRD, MHA or a DICOM series).")
     if not pickable and (components != 1 or (image.GetDimension() == 4 and image.GetSize()[3] != 1)):
         raise RRLSRNError(f"{path} is not a single 3D scalar volume ({image.GetDimension()}D, {components} "
                           "component(s) per voxel); give a 3D mask.")

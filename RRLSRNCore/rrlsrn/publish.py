@@ -4,8 +4,8 @@ What it guarantees (each point was a way to lose data or write a wrong file):
 - readers never see a partial file: the content goes to a hidden temporary beside the target
   (same folder, so the final step is a rename), named so that this tool recognises its own
   leftovers (``.<name>.<pid>.rrlsrn-tmp<suffix>``) and removes those of dead runs;
-- the destination is checked before any work: not a folder, its folder writable, not one of
-  the command's inputs (compared as files, so a case-insensitive file system or a link cannot
+- the destination is checked before any work: not a folder, its folder existing and writable
+  (a typo creates no folders), not one of the command's inputs (compared as files, so a case-insensitive file system or a link cannot
   make ``-o IN.NII.GZ`` replace ``in.nii.gz``), not an existing file unless replacing was asked;
 - what was written is verified (``verify``) before it is published: ITK's NIfTI writer reports
   a full disk on stderr and returns, leaving a truncated file;
@@ -107,8 +107,9 @@ def check_destination(path: Path | str, replace: bool = False, inputs: Sequence[
     folder = path.parent
     if folder.exists() and not folder.is_dir():
         raise RRLSRNError(f"cannot write {path}: {folder} is a file, not a folder.")
+    if not folder.exists():  # a typo must not create folders: the user creates them
+        raise RRLSRNError(f"the folder {folder} does not exist; create it first (or check the path).")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.{os.getpid()}.probe", suffix=TEMP_MARK)
         probe.close()
     except OSError as error:
