@@ -176,3 +176,28 @@ def test_empty_result_is_a_user_error(monkeypatch):
     monkeypatch.setattr(brainmask, "_segment", lambda volume, *args: np.zeros(volume.shape, bool))
     with pytest.raises(RRLSRNError, match="came out empty"):
         brain_mask_from_seeds(sitk.Image([10, 10, 4], sitk.sitkFloat32), [(5, 5, 2)])
+
+
+@pytest.mark.parametrize("run, floor", [(5, 0.5), (6, 0.65)])
+def test_whole_uterus_stacks_do_not_leak_into_the_mother(shared_data, run, floor):
+    """fetal_haste validation runs: the whole uterus in view, brain-like maternal tissue around.
+    Before the fence of outside points, the brain flooded the mother's body (Dice 0.06, 32× the
+    brain's volume). The manual masks hold the CSF around the brain too, so Dice stays below ~0.8."""
+    folder = shared_data / "fetal_haste"
+    image = sitk.ReadImage(str(folder / f"sub-01_run-{run}_T2w.nii.gz"))
+    manual = sitk.GetArrayFromImage(sitk.ReadImage(str(folder / f"sub-01_run-{run}_T2w_brainmask.nii.gz"))) > 0
+    inside, outside = clicks(manual, image.GetSpacing())
+    mask = sitk.GetArrayFromImage(brain_mask_from_seeds(image, inside, outside)) > 0
+    assert mask.sum() <= 1.3 * manual.sum()
+    assert dice(mask, manual) >= floor, dice(mask, manual)
+
+
+def test_the_fence_needs_outside_points_that_surround_the_brain():
+    spacing = np.array([3.0, 1.0, 1.0])
+    around = [(5, 10, 10), (5, 10, 30), (5, 30, 30), (5, 30, 10)]
+    fence = brainmask._fence((40, 40), spacing, [(5, 20, 20)], around)
+    assert fence[20, 20] and fence[10 + 1, 10 + 1] and not fence[0, 0] and not fence[39, 20]
+    assert fence[33, 20] and not fence[34, 20]  # the hull grown by 3 mm
+    assert brainmask._fence((40, 40), spacing, [(5, 35, 35)], around) is None  # not surrounded
+    assert brainmask._fence((40, 40), spacing, [(5, 20, 20)], around[:2]) is None  # too few
+    assert brainmask._fence((40, 40), spacing, [(5, 20, 20)], [(5, 1, 1), (5, 2, 2), (5, 3, 3)]) is None  # a line

@@ -22,7 +22,8 @@ widest seeded slice, and beyond the seeded slices its area may not grow: leaks t
 partial-volume slices at the poles stop there. Cleanup:
 opening, components holding the seeds (and any other large one: hemispheres can part when
 the fissure is trimmed), hole filling per slice and in 3D, closing. Outside points are
-honoured: their watershed basins stay out of the mask.
+honoured: their watershed basins stay out of the mask, and when they surround the inside
+points their convex hull (grown by ``FENCE_MARGIN_MM``) fences the brain in on every slice.
 
 Slices are taken across the axis with the largest spacing; volumes above
 ``MAX_WORK_VOXELS`` are segmented on a block-averaged grid and the mask is interpolated back.
@@ -34,6 +35,7 @@ from typing import Sequence
 import numpy as np
 import SimpleITK as sitk
 from scipy import ndimage
+from scipy.spatial import Delaunay, QhullError
 from skimage.segmentation import watershed
 
 from .errors import RRLSRNError
@@ -55,6 +57,7 @@ SLICE_GROWTH_MM = 2.0
 POLE_AREA_GROWTH = 0.1
 OPEN_MM = 1.5
 CLOSE_MM = 2.0
+FENCE_MARGIN_MM = 3.0  # beyond the convex hull of outside points that surround the brain
 KEEP_FRACTION = 0.1  # unseeded components at least this fraction of the seeded one are kept
 MAX_WORK_VOXELS = 2_000_000
 
@@ -148,6 +151,27 @@ def _nest(mask: np.ndarray, spacing: np.ndarray, seed_slices: list[int]) -> np.n
     return out
 
 
+def _fence(shape: tuple, spacing: np.ndarray, inside: list, outside: list) -> np.ndarray | None:
+    """In-plane region the brain must stay in, from outside points that surround it: their convex
+    hull grown by FENCE_MARGIN_MM, on every slice (the points are clicked around the brain where it
+    is widest, so its other slices fit inside too). Without it, a whole-uterus field of view lets
+    the brain's watershed flood the mother's tissue of similar intensity. None when fewer than 3
+    outside points, or when they do not surround the inside points."""
+    if len(outside) < 3:
+        return None
+    points = np.array([[p[1] * spacing[1], p[2] * spacing[2]] for p in outside], float)  # (j, i) mm
+    try:
+        hull = Delaunay(points)
+    except (QhullError, ValueError):  # collinear or repeated points: no area
+        return None
+    centre = np.mean([[p[1] * spacing[1], p[2] * spacing[2]] for p in inside], axis=0)
+    if hull.find_simplex(centre) < 0:
+        return None
+    jj, ii = np.meshgrid(np.arange(shape[0]) * spacing[1], np.arange(shape[1]) * spacing[2], indexing="ij")
+    within = hull.find_simplex(np.stack([jj.ravel(), ii.ravel()], axis=1)).reshape(shape) >= 0
+    return ndimage.binary_dilation(within, _disk(FENCE_MARGIN_MM, spacing[1:])[0])
+
+
 def _segment(volume: np.ndarray, spacing: np.ndarray, inside: list, outside: list) -> np.ndarray:
     """Brain mask of a [0, 1] volume whose axis 0 is the slice axis; points are (k, j, i)."""
     k, j, i = np.ogrid[: volume.shape[0], : volume.shape[1], : volume.shape[2]]
@@ -164,6 +188,9 @@ def _segment(volume: np.ndarray, spacing: np.ndarray, inside: list, outside: lis
 
     for p in outside:
         markers[p[0]][in_slice(p, SEED_RADIUS_MM)] = OUTSIDE
+    fence = _fence(volume.shape[1:], spacing, inside, outside)
+    if fence is not None:
+        markers[:, ~fence] = OUTSIDE
     for p in inside:
         d2 = distance2(p)
         sample[p[0]] += np.where(d2 <= (3 * STATS_SIGMA_MM) ** 2, np.exp(-d2 / (2 * STATS_SIGMA_MM**2)), 0)
