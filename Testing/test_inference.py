@@ -7,7 +7,7 @@ import torch
 from rrlsrn import io
 from rrlsrn.errors import RRLSRNError
 from rrlsrn.geometry import Grid
-from rrlsrn.inference import (UpscaleSettings, _forward, resolve_device, super_resolve_slices, upscale_file,
+from rrlsrn.inference import (UpscaleJob, UpscaleSettings, _forward, resolve_device, super_resolve_slices, upscale_file,
                               upscale_image)
 from rrlsrn.models import RRLSRN
 from rrlsrn.weights import load_model
@@ -55,8 +55,8 @@ def test_real_stack_mask_crop_and_keep_dtype(dev_stacks, random_weights, tmp_pat
     stack = dev_stacks[3]  # the smallest: 136×136×22 at 0.78×0.78×4 mm
     parts = stack.with_name(stack.name.replace(".nii.gz", "_brainparts.nii.gz"))
     image = io.read_volume(stack, spacing_in_name=True)
-    out_path = upscale_file(stack, tmp_path / "sr.nii.gz", random_weights, UpscaleSettings(device="cpu"),
-                            mask_path=parts, crop_margin_mm=5.0, keep_dtype=True, spacing_in_name=True)
+    out_path = upscale_file(UpscaleJob(stack, tmp_path / "sr.nii.gz", str(random_weights), UpscaleSettings(device="cpu"),
+                                       mask=parts, crop_margin_mm=5.0, keep_dtype=True, spacing_in_name=True))
     out = io.read_volume(out_path)
     assert out.GetPixelID() == image.GetPixelID()
     assert np.allclose(out.GetSpacing(), (0.7813 / 2, 0.7813 / 2, 4.0))
@@ -77,12 +77,12 @@ def test_real_stack_mask_crop_and_keep_dtype(dev_stacks, random_weights, tmp_pat
 def test_user_errors(tmp_path, random_weights):
     image = io.write_volume(oblique_image(size=(8, 8, 3)), tmp_path / "in.nii.gz")
     with pytest.raises(RRLSRNError, match="is one of the inputs"):
-        upscale_file(image, image, random_weights)
+        upscale_file(UpscaleJob(image, image, str(random_weights)))
     with pytest.raises(RRLSRNError, match="needs --mask"):
-        upscale_file(image, tmp_path / "o.nii.gz", random_weights, crop_margin_mm=3)
+        upscale_file(UpscaleJob(image, tmp_path / "o.nii.gz", str(random_weights), crop_margin_mm=3))
     empty = io.write_volume(sitk.Image([8, 8, 3], sitk.sitkUInt8), tmp_path / "empty_mask.nii.gz")
     with pytest.raises(RRLSRNError, match="marks no voxel"):
-        upscale_file(image, tmp_path / "o.nii.gz", random_weights, mask_path=empty)
+        upscale_file(UpscaleJob(image, tmp_path / "o.nii.gz", str(random_weights), mask=empty))
     nan = oblique_image(size=(8, 8, 3))
     nan[1, 1, 1] = float("nan")
     with pytest.raises(RRLSRNError, match="NaN"):

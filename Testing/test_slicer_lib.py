@@ -182,12 +182,14 @@ def test_settings_from_panel():
     settings = panel.settings_from_panel(scale=panel.Scale.X4, weights="", device="cpu", slice_axis="k",
                                          mask_outside=True, crop_to_brain=True, crop_margin_mm=7, has_brain=True)
     assert (settings.scale, settings.weights, settings.crop_margin_mm, settings.mask_outside) == (4, "", 7.0, True)
-    assert settings.arguments()[:2] == ["--scale", "4"]
+    job = settings.job(Path("in.nrrd"), Path("out.nrrd"), Path("mask.nrrd"))
+    assert (job.settings.scale, job.settings.slice_axis, job.mask, job.crop_margin_mm, job.zero_outside, job.weights) == (
+        4, "k", Path("mask.nrrd"), 7.0, True, None)
     without_brain = panel.settings_from_panel(scale=panel.Scale.X2, weights="/w/x.pt", device="auto", slice_axis="auto",
                                               mask_outside=True, crop_to_brain=True, crop_margin_mm=7,
                                               has_brain=False)
     assert not without_brain.mask_outside and without_brain.crop_margin_mm is None
-    assert without_brain.arguments()[-2:] == ["--weights", "/w/x.pt"]
+    assert without_brain.job(Path("a.nrrd"), Path("b.nrrd")).weights == "/w/x.pt"
     assert [s.label() for s in panel.Scale] == ["×2", "×4"]
 
 
@@ -469,8 +471,10 @@ def test_child_stops_when_its_parent_dies(tmp_path):
         sys.path.insert(0, {str(REPO / "RRLSRNExtension" / "RRLSRN")!r})
         from RRLSRNLib.job import UpscaleProcess
         from RRLSRNLib.core import core_path
-        run = UpscaleProcess([{str(tmp_path / "in.nrrd")!r}, "-o", {str(tmp_path / "out.nrrd")!r}, "--scale", "4",
-                              "--device", "cpu", "--progress-lines", "-q"], core_path(), {CHILD_PYTHON or sys.executable!r})
+        from rrlsrn.jobs import UpscaleJob, UpscaleSettings
+        job = UpscaleJob({str(tmp_path / "in.nrrd")!r}, {str(tmp_path / "out.nrrd")!r},
+                         settings=UpscaleSettings(scale=4, device="cpu"))
+        run = UpscaleProcess(job.command_line(child=True), core_path(), {CHILD_PYTHON or sys.executable!r})
         print(run.process.pid, flush=True)
         deadline = time.time() + 120
         while run.progress == (0, 0) and time.time() < deadline and run.poll() is None:

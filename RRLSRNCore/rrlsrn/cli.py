@@ -19,6 +19,7 @@ from tqdm import tqdm
 from . import __version__
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
+from .jobs import error_line, progress_line
 
 OUTPUT_NAME = re.compile(r"_SRx\d+\.nii\.gz$", re.IGNORECASE)  # what `upscale --output-dir` writes
 
@@ -76,7 +77,7 @@ def progress_bar(quiet: bool, unit: str = "slice", desc: str = "", lines: bool =
         bar.total = total
         bar.update(done - bar.n)
         if lines:
-            print(f"progress {done} {total}", flush=True)
+            print(progress_line(done, total), flush=True)
 
     try:
         yield update
@@ -115,9 +116,21 @@ def add_geometry_options(parser: argparse.ArgumentParser) -> None:
                         "'Res<x>_<y>_Spac<z>' part of the file name")
 
 
-def _upscale(args: argparse.Namespace) -> int:
-    from .inference import UpscaleSettings, upscale_file
+def upscale_job(args: argparse.Namespace, input_path=None, output_path=None):
+    """The :class:`rrlsrn.jobs.UpscaleJob` that ``rrlsrn upscale``'s options describe."""
     from .io import parse_spacing
+    from .jobs import UpscaleJob, UpscaleSettings
+
+    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
+                               batch_size=args.batch_size, tile=args.tile)
+    return UpscaleJob(input_path or args.input, output_path or args.output, args.weights, settings, args.mask,
+                      args.crop_to_mask, not args.keep_outside, args.keep_dtype,
+                      parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, args.overwrite,
+                      args.volume, args.component)
+
+
+def _upscale(args: argparse.Namespace) -> int:
+    from .inference import upscale_file
 
     if (args.input is None) == (args.input_dir is None):
         raise RRLSRNError("give either an INPUT file (with -o) or --input-dir (with --output-dir).")
@@ -127,14 +140,9 @@ def _upscale(args: argparse.Namespace) -> int:
         raise RRLSRNError("give the output file with -o OUTPUT.")
     if args.stop_with_parent:
         stop_when_stdin_closes()
-    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
-                               batch_size=args.batch_size, tile=args.tile)
     warn_spacing_in_name(args)
     with progress_bar(args.quiet, desc="super-resolving", lines=args.progress_lines) as progress:
-        out = upscale_file(args.input, args.output, args.weights, settings, args.mask, args.crop_to_mask,
-                           not args.keep_outside, args.keep_dtype,
-                           parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, progress,
-                           args.overwrite, args.volume, args.component)
+        out = upscale_file(upscale_job(args), progress=progress)
     if not args.quiet:
         print(f"wrote {out}")
     return 0
@@ -156,8 +164,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     are skipped, a failing file is reported and the run goes on; exit 1 if any failed."""
     from pathlib import Path
 
-    from .inference import UpscaleSettings, check_finite_model, upscale_file
-    from .io import parse_spacing
+    from .inference import check_finite_model, upscale_file
     from .publish import is_temporary, same_folder
     from .training import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
     from .weights import load_model, shipped_weights
@@ -179,11 +186,8 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     for path in files:
         stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
         outputs.setdefault(target / f"{stem}_SRx{args.scale}.nii.gz", []).append(path)
-    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
-                               batch_size=args.batch_size, tile=args.tile)
     model = load_model(args.weights or shipped_weights("rrlsrn"), args.scale)
     check_finite_model(model, args.weights or "the shipped model")
-    spacing = parse_spacing(args.spacing) if args.spacing else None
     done, skipped, failed = [], [], []
     for out, sources in outputs.items():
         if len(sources) > 1:  # a.nii.gz and a.nrrd: neither may silently take the other's place
@@ -196,9 +200,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
             continue
         try:
             with progress_bar(args.quiet, desc=path.name) as progress:
-                upscale_file(path, out, model, settings, keep_dtype=args.keep_dtype, spacing=spacing,
-                             spacing_in_name=args.spacing_from_name, progress=progress, overwrite=args.overwrite,
-                             volume=args.volume, component=args.component)
+                upscale_file(upscale_job(args, path, out), model, progress)
             done.append(out)
         except RRLSRNError as error:
             failed.append((path, str(error)))
@@ -330,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except RRLSRNError as error:
-        print(f"rrlsrn: error: {error}", file=sys.stderr)
+        print(error_line(str(error)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("rrlsrn: interrupted; no output was written.", file=sys.stderr)

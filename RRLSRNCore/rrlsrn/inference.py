@@ -5,9 +5,8 @@ un-normalised output slices → image on :func:`rrlsrn.geometry.upsampled_grid`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 import SimpleITK as sitk
@@ -18,6 +17,7 @@ from . import io
 from .errors import RRLSRNError
 from .geometry import Grid, bounding_box_with_margin, choose_slice_axis, in_plane_factors, upsampled_grid
 from .intensity import Normalisation
+from .jobs import UpscaleJob, UpscaleSettings  # noqa: F401  (UpscaleSettings: part of this module's API)
 from .weights import load_model, shipped_weights
 
 Progress = Callable[[int, int], None]
@@ -110,17 +110,6 @@ def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.dev
     return out
 
 
-@dataclass
-class UpscaleSettings:
-    """How to super-resolve a volume (the options of ``rrlsrn upscale``)."""
-
-    scale: int = 2
-    slice_axis: str = "auto"
-    device: str = "auto"
-    batch_size: int | None = None  # None: 1 on CPU (measured fastest there), 16 on a GPU
-    tile: int = 512
-
-
 def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings | None = None,
                   progress: Progress | None = None) -> sitk.Image:
     """Super-resolve ``image`` in-plane by ``model.scale``; float32 on the exact output grid."""
@@ -179,44 +168,37 @@ def apply_mask(image: sitk.Image, mask: sitk.Image) -> sitk.Image:
     return sitk.Multiply(image, inside)
 
 
-def upscale_file(input_path: Path | str, output_path: Path | str, weights: Path | str | nn.Module | None = None,
-                 settings: UpscaleSettings | None = None, mask_path: Path | str | None = None,
-                 crop_margin_mm: float | None = None, zero_outside: bool = True, keep_dtype: bool = False,
-                 spacing: Sequence[float] | None = None, spacing_in_name: bool = False,
-                 progress: Progress | None = None, overwrite: bool = False, volume: int | None = None,
-                 component: int | None = None) -> Path:
-    """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it (``zero_outside``),
-    super-resolve, write atomically. ``weights`` may be an already loaded model (batch runs).
-    An existing output is replaced only with ``overwrite``; ``volume``/``component`` pick a 3D
-    scalar volume out of a 4D or vector image."""
-    settings = settings or UpscaleSettings()
-    input_path = Path(input_path)
-    weights_path = None if weights is None or isinstance(weights, nn.Module) else weights
-    output_path = io.check_output_path(output_path, overwrite, inputs=[input_path, mask_path, weights_path])
-    if crop_margin_mm is not None and mask_path is None:
+def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Progress | None = None) -> Path:
+    """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it, super-resolve,
+    write (verified, never replacing an input or, without ``job.overwrite``, an existing file).
+    ``model``: an already loaded model (batch runs); else ``job.weights`` or the shipped one."""
+    settings = job.settings
+    output_path = io.check_output_path(job.output, job.overwrite, inputs=[job.input, job.mask, job.weights])
+    if job.crop_margin_mm is not None and job.mask is None:
         raise RRLSRNError("--crop-to-mask needs --mask.")
-    if crop_margin_mm is not None and not (np.isfinite(crop_margin_mm) and crop_margin_mm >= 0):
-        raise RRLSRNError(f"--crop-to-mask takes a margin of 0 mm or more, not {crop_margin_mm}.")
-    image = io.read_volume(input_path, spacing, spacing_in_name, volume, component)
+    if job.crop_margin_mm is not None and not (np.isfinite(job.crop_margin_mm) and job.crop_margin_mm >= 0):
+        raise RRLSRNError(f"--crop-to-mask takes a margin of 0 mm or more, not {job.crop_margin_mm}.")
+    image = io.read_volume(job.input, job.spacing, job.spacing_in_name, job.volume, job.component)
     io.check_geometry_writable(image, output_path)
-    model = weights if isinstance(weights, nn.Module) else load_model(weights or shipped_weights("rrlsrn"), settings.scale)
-    check_finite_model(model, weights_path or "the model")
-    mask = io.read_volume(mask_path, pickable=False) if mask_path is not None else None
-    if mask is not None and (spacing is not None or spacing_in_name) and mask.GetSize() == image.GetSize():
+    if model is None:
+        model = load_model(job.weights or shipped_weights("rrlsrn"), settings.scale)
+    check_finite_model(model, job.weights or "the model")
+    mask = io.read_volume(job.mask, pickable=False) if job.mask is not None else None
+    if mask is not None and (job.spacing is not None or job.spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
     if mask is not None and not sitk.GetArrayFromImage(resample_mask(mask, image)).any():
-        raise RRLSRNError(f"the mask {mask_path} marks no voxel inside the image.")
-    if crop_margin_mm is not None:
-        image = crop_to_mask(image, mask, crop_margin_mm)
+        raise RRLSRNError(f"the mask {job.mask} marks no voxel inside the image.")
+    if job.crop_margin_mm is not None:
+        image = crop_to_mask(image, mask, job.crop_margin_mm)
     result = upscale_image(image, model, settings, progress)
     if not np.isfinite(sitk.GetArrayViewFromImage(result)).all():
         raise RRLSRNError("the super-resolution produced NaN or infinite values (broken weights?); nothing was written.")
-    if mask is not None and zero_outside:
+    if mask is not None and job.zero_outside:
         result = apply_mask(result, mask)
-    if keep_dtype:
+    if job.keep_dtype:
         array = io.cast_like(sitk.GetArrayViewFromImage(result), image.GetPixelID())
         result = Grid.of(result).apply_to(sitk.GetImageFromArray(array))
-    return io.write_volume(result, output_path, overwrite=overwrite)
+    return io.write_volume(result, output_path, overwrite=job.overwrite)
 
 
 def check_finite_model(model: nn.Module, source) -> None:

@@ -9,14 +9,12 @@ It writes ``docs/figures/slicer_result.png`` (the ``EXTENSION_SCREENSHOTURLS`` o
 CMakeLists.txt) and prints the slice shown, the clicks, the Dice of the brain segment and the
 super-resolution time.
 
-Data read: ``../shared/data/fetal_haste/sub-01_run-3_T2w.nii.gz`` and its manual mask
-``sub-01_run-3_T2w_brainmask.nii.gz`` (``$RRLSRN_SHARED_DATA/fetal_haste/`` when set; another
+Data read: ``../shared/data/fetal_haste/sub-01_run-6_T2w.nii.gz`` and its manual mask
+``sub-01_run-6_T2w_brainmask.nii.gz`` (``$RRLSRN_SHARED_DATA/fetal_haste/`` when set; another
 stack with ``--stack``): a clinical fetal T2 HASTE stack (Siemens Aera 1.5 T), 320×320×22 at
 1.125×1.125 mm in-plane and 3.3 mm slices, from the MIAL super-resolution toolkit's sample BIDS
-data set, licensed CC0 (its ``dataset_description.json``). Run 3 is in the training split of the
-shipped weights. The validation runs 5 and 6 are not used: on their whole-uterus field of view
-the brain mask from these clicks leaks into the mother's body (Dice 0.06 and 0.08 against the
-manual mask; 0.77 for runs 1 to 4).
+data set, licensed CC0 (its ``dataset_description.json``). Run 6 is in the validation split: the
+shipped weights never saw it (runs 1–4 of the same fetus are in the training split).
 
 What runs is the module's own Qt-free Logic (``RRLSRNLib.RRLSRNLogic``) on slicer-core's MRML
 scene, as the Slicer module does: markup points inside and outside the brain →
@@ -55,7 +53,7 @@ from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings  # noqa: E402
 from RRLSRNLib.headless import markups_from_ijk, new_scene  # noqa: E402
 from rrlsrn.brainmask import simulated_clicks  # noqa: E402  (the core RRLSRNLib put on the path)
 
-STACK = "sub-01_run-3_T2w"
+STACK = "sub-01_run-6_T2w"
 DPI = 110  # 10 inches wide: 1100 px
 LINES = {"segment": "#ffa000", "zoom": "#40c0ff"}
 
@@ -200,7 +198,7 @@ def main() -> None:
     depth = volume.GetImageData().GetDimensions()[2]
     clicked = sorted({p[2] + 1 for p in inside})
     fig.text(0.5, 0.944,
-             f"Fetal T2 HASTE stack {name} (MIAL SRTK sample data, CC0; training split), acquired plane, "
+             f"Fetal T2 HASTE stack {name} (MIAL SRTK sample data, CC0; validation split), acquired plane, "
              f"slice {k + 1} of {depth}; the same field of view left and right.\n"
              f"Orange: the module's Brain segment, Dice {dice:.2f} against the stack's manual intracranial mask "
              f"(which also holds the CSF around the brain).\nClicks: one inside the brain on each of slices "

@@ -24,9 +24,15 @@ def core_path() -> Path:
     return Path(spec.origin).parents[1]
 
 
-def core_module(name: str):
-    """Import a module of the core library, making the bundled copy importable first."""
+def make_core_importable() -> None:
+    """Put the bundled ``rrlsrn`` first on sys.path (the package's __init__ does it, so that the
+    Lib's modules import the core as usual: ``from rrlsrn.io import ...``)."""
     path = str(core_path())
     if path not in sys.path:
         sys.path.insert(0, path)
+
+
+def core_module(name: str):
+    """Import a module of the core library by name, making the bundled copy importable first."""
+    make_core_importable()
     return importlib.import_module(name)

@@ -1,7 +1,8 @@
 """Super-resolution in a background process, so Slicer's GUI thread never waits (no Qt).
 
 The child runs ``python -m rrlsrn upscale`` — the same code as the command line — on
-temporary files and prints ``progress DONE TOTAL`` lines; reader threads collect them.
+temporary files and prints progress lines (``rrlsrn.jobs``: the contract with the child is
+defined there once); reader threads collect them.
 Cancelling kills the child's whole process tree. The child's standard input is a pipe this
 process never writes to: when Slicer dies, the pipe closes and the child stops itself
 (``--stop-with-parent``) instead of running on unseen. On Windows it gets no console window.
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+
+from rrlsrn.jobs import parse_error, parse_progress
 
 from .dependencies import CREATE_NEW_PROCESS_GROUP, CREATE_NO_WINDOW, hidden_window_flags
 
@@ -34,12 +37,12 @@ def child_process_options(os_name: str = os.name) -> dict:
 
 
 class UpscaleProcess:
-    """One running ``rrlsrn upscale``; poll it from a timer, cancel it any time."""
+    """One running ``rrlsrn`` command (``UpscaleJob.command_line(child=True)``); poll it from a timer,
+    cancel it any time."""
 
     def __init__(self, arguments: list[str], core_path: Path, python: str | None = None):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(core_path), os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen([python or python_executable(), "-m", "rrlsrn", "upscale", *arguments,
-                                         "--stop-with-parent"],
+        self.process = subprocess.Popen([python or python_executable(), "-m", "rrlsrn", *arguments],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True, env=env, **child_process_options())
         self.progress = (0, 0)
@@ -59,9 +62,9 @@ class UpscaleProcess:
     def poll(self) -> int | None:
         """Update ``progress``; the exit code once the process has ended, else None."""
         while not self._lines.empty():
-            words = self._lines.get().split()
-            if len(words) == 3 and words[0] == "progress":
-                self.progress = (int(words[1]), int(words[2]))
+            progress = parse_progress(self._lines.get())
+            if progress is not None:
+                self.progress = progress
         code = self.process.poll()
         if code is not None:
             for thread in self._threads:
@@ -76,9 +79,9 @@ class UpscaleProcess:
 
     def error_message(self) -> str:
         """The child's one-sentence error (or the last line it printed)."""
-        for line in reversed(self._errors):
-            if line.startswith("rrlsrn: error: "):
-                return line[len("rrlsrn: error: "):]
+        sentence = parse_error(self._errors)
+        if sentence is not None:
+            return sentence
         lines = [line for line in self._errors if line.strip()]
         return lines[-1] if lines else f"the super-resolution process ended with code {self.process.returncode}."
 

@@ -17,12 +17,15 @@ import slicer
 import vtk
 from vtk.util import numpy_support
 
-from .core import core_module, core_path
+from rrlsrn.errors import RRLSRNError
+from rrlsrn.io import spacing_from_name
+from rrlsrn.jobs import UpscaleJob, UpscaleSettings
+
+from .core import core_path
 from .job import UpscaleProcess
 from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
 from .vtkitk import vtkitk_class
 
-RRLSRNError = core_module("rrlsrn.errors").RRLSRNError
 MODULE_NAME = "RRLSRN"
 BRAIN, OUTSIDE = 1, 2
 
@@ -39,10 +42,12 @@ class SuperResolutionSettings:
     mask_outside: bool = False
     crop_margin_mm: float | None = None  # None: no crop
 
-    def arguments(self) -> list[str]:
-        args = ["--scale", str(self.scale), "--device", self.device, "--slice-axis", self.slice_axis]
-        args += ["--batch-size", str(self.batch_size)] if self.batch_size else []
-        return args + (["--weights", self.weights] if self.weights else [])
+    def job(self, input_path: Path, output_path: Path, mask_path: Path | None = None) -> UpscaleJob:
+        """The core's upscale job for these settings (its command line is what the child runs)."""
+        settings = UpscaleSettings(scale=self.scale, slice_axis=self.slice_axis, device=self.device,
+                                   batch_size=self.batch_size)
+        return UpscaleJob(input_path, output_path, self.weights or None, settings, mask=mask_path,
+                          crop_margin_mm=self.crop_margin_mm, zero_outside=self.mask_outside)
 
 
 class SuperResolutionRun:
@@ -142,7 +147,6 @@ class RRLSRNLogic:
 
     def spacing_in_name(self, volume_node) -> tuple[float, float, float] | None:
         """The spacing a ``..._Res<x>_<y>_Spac<z>...`` file name (or node name) states, if any."""
-        spacing_from_name = core_module("rrlsrn.io").spacing_from_name
         storage = volume_node.GetStorageNode() if volume_node is not None else None
         for name in (storage.GetFileName() if storage else None, volume_node.GetName() if volume_node else None):
             if name:
@@ -193,7 +197,7 @@ class RRLSRNLogic:
             raise ValueError("Place at least one point inside the brain.")
         outside = self._points_ijk(outside_points, volume_node) if outside_points is not None else []
         grid = grid_of_node(volume_node)
-        brain_mask_from_seeds = core_module("rrlsrn.brainmask").brain_mask_from_seeds  # needs scikit-image
+        from rrlsrn.brainmask import brain_mask_from_seeds  # here: it needs scikit-image, installed on first use
         try:
             found = sitk.GetArrayFromImage(brain_mask_from_seeds(image_from_node(volume_node), inside, outside)) > 0
         except RRLSRNError as error:
@@ -313,19 +317,15 @@ class RRLSRNLogic:
         workdir = Path(tempfile.mkdtemp(prefix="RRLSRN-"))
         try:
             sitk.WriteImage(image_from_node(input_node), str(workdir / "input.nrrd"))
-            args = [str(workdir / "input.nrrd"), "-o", str(workdir / "output.nrrd"), "--progress-lines", "-q",
-                    *settings.arguments()]
+            mask_path = None
             if segmentation_node and segment_id and (settings.mask_outside or settings.crop_margin_mm is not None):
                 mask = image_from_segment(segmentation_node, segment_id, input_node)
                 if not sitk.GetArrayViewFromImage(mask).any():
                     raise ValueError("The brain segment is empty.")
-                sitk.WriteImage(mask, str(workdir / "mask.nrrd"))
-                args += ["--mask", str(workdir / "mask.nrrd")]
-                if not settings.mask_outside:
-                    args.append("--keep-outside")
-                if settings.crop_margin_mm is not None:
-                    args += ["--crop-to-mask", str(settings.crop_margin_mm)]
-            process = UpscaleProcess(args, core_path(), self.python)
+                mask_path = workdir / "mask.nrrd"
+                sitk.WriteImage(mask, str(mask_path))
+            job = settings.job(workdir / "input.nrrd", workdir / "output.nrrd", mask_path)
+            process = UpscaleProcess(job.command_line(child=True), core_path(), self.python)
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise

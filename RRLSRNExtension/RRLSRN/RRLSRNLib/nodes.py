@@ -10,9 +10,7 @@ import SimpleITK as sitk
 import slicer
 import vtk
 
-from .core import core_module
-
-geometry = core_module("rrlsrn.geometry")
+from rrlsrn import geometry
 
 
 def grid_of_node(node) -> "geometry.Grid":

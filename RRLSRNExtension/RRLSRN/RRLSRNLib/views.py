@@ -6,10 +6,9 @@ input's slices, aligned with its voxel grid, and are linked so that they scroll 
 """
 from __future__ import annotations
 
-from .core import core_module
-from .nodes import grid_of_node
+from rrlsrn import geometry
 
-geometry = core_module("rrlsrn.geometry")
+from .nodes import grid_of_node
 
 
 def acquisition_plane(volume_node, slice_axis: str = "auto") -> str:
