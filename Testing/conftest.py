@@ -13,6 +13,11 @@ LAPSRN_MAT = SHARED_DATA.parent / "pretrained" / "LapSRN_x2.mat"
 CHILD_PYTHON = os.environ.get("RRLSRN_CHILD_PYTHON") or None
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than ~10 s on a 2-core CPU; "
+                            "`pytest Testing -m 'not slow'` is the everyday fast lane")
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real MRI of ../shared/data; tests that need it skip elsewhere."""

@@ -23,6 +23,7 @@ def assert_one_sentence(stderr: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("rrlsrn: error: ") and "Traceback" not in stderr, stderr
 
 
+@pytest.mark.slow
 def test_upscale_real_clinical_stack_with_shipped_model(dev_stacks, tmp_path):
     stack = dev_stacks[2]  # Pat3759_Se10: 135×135×20 at 0.78×0.78×5 mm
     out = tmp_path / "sr.nii.gz"
@@ -71,6 +72,7 @@ def test_brainmask_command_with_ras_seed(tmp_path):
     assert dice > 0.85
 
 
+@pytest.mark.slow
 def test_console_command_exit_codes(tmp_path):
     assert shutil.which("rrlsrn") or Path(sys.executable).with_name("rrlsrn").exists()
     missing = run_cli("upscale", str(tmp_path / "nope.nii.gz"), "-o", str(tmp_path / "o.nii.gz"))
@@ -110,6 +112,7 @@ def test_cohort_keeps_going_past_a_bad_file_and_skips_finished_outputs(tmp_path,
     assert (target / "a_SRx2.nii.gz").stat().st_mtime_ns == stamp
 
 
+@pytest.mark.slow
 def test_stop_with_parent_ends_the_run_when_standard_input_closes(tmp_path):
     """The Slicer module keeps a pipe on the child's stdin; its closing (Slicer died) stops the run."""
     image = sitk.GetImageFromArray(np.random.default_rng(0).random((40, 160, 160), dtype=np.float32))

@@ -7,6 +7,8 @@ import resource
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 
 SECONDS = float(os.environ.get("RRLSRN_FUZZ_SECONDS", "30"))
@@ -17,6 +19,7 @@ def limits():
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a header's claim must not reach the allocator
 
 
+@pytest.mark.slow
 def test_hostile_headers_are_read_soundly_or_refused_in_one_sentence(tmp_path):
     done = subprocess.run([sys.executable, str(REPO / "Testing" / "fuzz_headers.py"), "--seed", str(SEED),
                            "--seconds", str(SECONDS), "--folder", str(tmp_path / "cases")],

@@ -19,6 +19,7 @@ def assert_same_bounds(a: sitk.Image, b: sitk.Image) -> None:
         assert np.allclose(x, y, atol=1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [2, 4])
 def test_tiled_output_equals_untiled(scale):
     torch.manual_seed(0)
@@ -51,6 +52,7 @@ def test_normalisation_is_undone_and_constant_volume_stays_constant(random_weigh
     assert np.all(sitk.GetArrayViewFromImage(upscale_image(flat, model)) == 7.0)
 
 
+@pytest.mark.slow
 def test_real_stack_mask_crop_and_keep_dtype(dev_stacks, random_weights, tmp_path):
     stack = dev_stacks[3]  # the smallest: 136×136×22 at 0.78×0.78×4 mm
     parts = stack.with_name(stack.name.replace(".nii.gz", "_brainparts.nii.gz"))

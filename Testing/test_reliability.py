@@ -85,6 +85,7 @@ def _limited_write(limit_bytes: int):
     return apply
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".nii.gz", ".nii", ".nrrd"])
 def test_a_write_cut_short_is_never_published(tmp_path, random_weights, suffix):
     """ITK's NIfTI writer prints an error and returns when the disk fills: what was written is
@@ -262,6 +263,7 @@ def test_a_header_claiming_more_voxels_than_its_file_holds_is_refused_at_once(tm
     assert "more than its" in done.stderr
 
 
+@pytest.mark.slow
 def test_sigterm_cleans_up_like_ctrl_c_and_stale_temporaries_go(tmp_path):
     src = volume(tmp_path / "in.nrrd", shape=(40, 160, 160), array=np.random.default_rng(0).random((40, 160, 160),
                                                                                                  np.float32))
@@ -338,6 +340,7 @@ def test_an_empty_folder_gives_one_sentence_without_itk_warnings(tmp_path):
     assert "WARNING" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_lost_header_spacing_is_pointed_out(tmp_path, random_weights):
     src = volume(tmp_path / "Pat1_Se2_Res0.7813_0.7813_Spac4.0.nii.gz", spacing=(1, 1, 1))
     done = run_cli("upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--weights", str(random_weights), "-q")

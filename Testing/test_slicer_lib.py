@@ -459,6 +459,7 @@ def test_windows_children_get_no_console_window_and_their_own_group():
 
 # ---------------------------------------------------------------- the child outlives no one
 
+@pytest.mark.slow
 def test_child_stops_when_its_parent_dies(tmp_path):
     """Slicer killed (SIGKILL) mid-run: its super-resolution child must not run on."""
     if os.name == "nt":

@@ -18,6 +18,7 @@ from slicer_scene import load_stack, markups, new_scene, ras_bounds  # noqa: E40
 pytestmark = pytest.mark.usefixtures("desktop_slicer")
 
 
+@pytest.mark.slow
 def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scene, dev_stacks):
     volume = load_stack(scene, dev_stacks[2])  # 135×135×20
     transform = scene.AddNewNodeByClass("vtkMRMLLinearTransformNode")
@@ -63,6 +64,7 @@ def slicer_dev_results(dev_stacks, desktop_slicer) -> dict:
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [
     pytest.param(n, marks=pytest.mark.xfail(reason=SHORT_REFERENCE[n], strict=False)) if n in SHORT_REFERENCE else n
     for n in STACKS])
@@ -70,6 +72,7 @@ def test_brain_mask_reaches_the_target(slicer_dev_results, name):
     assert slicer_dev_results[name]["dice"] >= 0.85, slicer_dev_results[name]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", STACKS)
 def test_brain_mask_regression_floor(slicer_dev_results, name):
     result = slicer_dev_results[name]
@@ -92,6 +95,7 @@ def test_cancelled_run_leaves_the_scene_unchanged(scene, dev_stacks):
     assert run.process.process.returncode != 0  # it was killed, not finished
 
 
+@pytest.mark.slow
 def test_crop_and_mask_to_the_brain_segment(scene, dev_stacks):
     volume = load_stack(scene, dev_stacks[3])
     parts = scene.logics["volumes"].AddArchetypeVolume(

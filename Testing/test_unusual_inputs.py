@@ -118,6 +118,7 @@ def test_overwrite_replaces_an_existing_output(tmp_path, random_weights):
     assert main(args + ["--overwrite"]) == 0 and io.read_volume(out).GetSize() == (20, 16, 3)
 
 
+@pytest.mark.slow
 def test_2048_matrix_is_tiled_within_the_memory_bound(tmp_path, random_weights):
     """A 2048×2048 slice (4096² out) through the console command, 512-pixel tiles: the process
     peaks below 3 GB resident and the output has the full grid."""
