@@ -79,6 +79,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self._parameterNode = None
         self._parameterNodeGuiTag = None
         self._run = None
+        self._refusal = None  # the sentence shown instead of the panel on an unsupported Slicer
         self._timer = qt.QTimer()
         self._timer.setInterval(200)
         self._timer.timeout.connect(self._poll)
@@ -92,12 +93,12 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.logic = RRLSRNLogic(slicer.mrmlScene)
         self.ui.progressBar.hide()
 
-        refusal = unsupported_slicer((slicer.app.majorVersion, slicer.app.minorVersion))
-        if refusal:
+        self._refusal = unsupported_slicer((slicer.app.majorVersion, slicer.app.minorVersion))
+        if self._refusal:
             for section in (self.ui.inputsCollapsibleButton, self.ui.brainCollapsibleButton,
                             self.ui.superResolutionCollapsibleButton, self.ui.applyButton):
                 section.enabled = False
-            self.ui.statusLabel.text = refusal
+            self.ui.statusLabel.text = self._refusal
             return
 
         self.addObserver(slicer.mrmlScene, slicer.mrmlScene.StartCloseEvent, self.onSceneStartClose)
@@ -113,14 +114,15 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.initializeParameterNode()
 
     def cleanup(self) -> None:
-        if self._run is not None:
-            self._run.cancel("the module was closed")
-            self._finish(poll_run(self._run))
         self._timer.stop()
+        if self._run is not None:  # Slicer is closing: stop the child, nothing to show any more
+            self._run.cancel("the module was closed")
+            self._run = None
         self.removeObservers()
 
     def enter(self) -> None:
-        self.initializeParameterNode()
+        if not self._refusal:
+            self.initializeParameterNode()
 
     def exit(self) -> None:
         if self._parameterNode:
