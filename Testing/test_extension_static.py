@@ -261,3 +261,20 @@ def test_catalog_entry_passes_the_index_offline_checks():
     repository = catalog["scm_url"].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     assert repository.startswith("Slicer")
     assert (REPO / "LICENSE").is_file()
+
+
+def test_every_core_module_is_bundled_and_packaged():
+    """The Slicer package bundles the core through RRLSRNCore/CMakeLists.txt's globs and pip installs
+    pyproject's packages: a module or subpackage left out of either is missing there."""
+    import fnmatch
+
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
+
+    core = REPO / "RRLSRNCore"
+    text = (core / "CMakeLists.txt").read_text()
+    globs = re.search(r"file\(GLOB RRLSRN_CORE_SCRIPTS RELATIVE \S+ ([^)]*)\)", text).group(1).split()
+    modules = [p.relative_to(core).as_posix() for p in (core / "rrlsrn").rglob("*.py")]
+    assert all(any(fnmatch.fnmatch(m, g) and m.count("/") == g.count("/") for g in globs) for m in modules), modules
+    packages = tomllib.loads((core / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    folders = {p.parent.relative_to(core).as_posix().replace("/", ".") for p in (core / "rrlsrn").rglob("__init__.py")}
+    assert folders == set(packages)

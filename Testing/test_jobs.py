@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rrlsrn.cli import build_parser, upscale_job
+from rrlsrn.cli import build_parser
+from rrlsrn.commands.upscale import upscale_job
 from rrlsrn.jobs import UpscaleJob, UpscaleSettings, error_line, parse_error, parse_progress, progress_line
 
 

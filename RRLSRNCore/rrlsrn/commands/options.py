@@ -1,0 +1,67 @@
+"""Option types and option groups shared by the subcommands (argparse only)."""
+from __future__ import annotations
+
+import argparse
+import math
+
+
+def parse_point(text: str) -> tuple[float, float, float]:
+    """``"x,y,z"`` → three floats (argparse type)."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected three comma-separated finite numbers, got {text!r}")
+    return values
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def index(text: str) -> int:
+    """An index from 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an index 0, 1, 2, …, got {text!r}")
+    return value
+
+
+def margin_mm(text: str) -> float:
+    """A finite distance ≥ 0 in mm (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a margin of 0 mm or more, got {text!r}")
+    return value
+
+
+def add_geometry_options(parser: argparse.ArgumentParser) -> None:
+    """Options that fix how an input volume is read (shared by commands that read volumes)."""
+    parser.add_argument("--spacing", metavar="X,Y,Z", help="override the header's voxel spacing (mm, "
+                        "index axes i,j,k), for files whose header lost it")
+    parser.add_argument("--spacing-from-name", action="store_true", help="take the spacing from a "
+                        "'Res<x>_<y>_Spac<z>' part of the file name")
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """--help shows each option's default where it has one (not for flags or unset options)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("%(default)" not in text and action.default not in (None, False, [], argparse.SUPPRESS)
+                and action.option_strings and action.nargs != 0):
+            text += " (default: %(default)s)"
+        return text
