@@ -391,3 +391,59 @@ def test_scale_8_cascades_the_x2_model(tmp_path, random_weights):
                  str(random_weights), "-q"]) == 0
     i, j, k = sitk.ReadImage(str(src)).GetSize()  # k holds the 3 mm slices
     assert sitk.ReadImage(str(tmp_path / "o.nii.gz")).GetSize() == (8 * i, 8 * j, k)
+
+
+# ------------------------------------------------------------- every row of the README's tables
+
+def test_inf_voxels_are_refused(tmp_path, capsys, random_weights):
+    array = smooth_volume((4, 12, 10)).astype(np.float32)
+    array[1, 2, 3] = np.inf
+    src = volume(tmp_path / "in.nii.gz", array=array)
+    refused(capsys, "upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--weights", str(random_weights), "-q",
+            message="NaN or infinite")
+
+
+def test_a_4d_file_of_one_volume_is_read_as_3d(tmp_path, random_weights):
+    image = sitk.JoinSeries([sitk.GetImageFromArray(smooth_volume((4, 12, 10)).astype(np.float32))])
+    sitk.WriteImage(image, str(tmp_path / "one.nii.gz"))
+    with gzip.open(tmp_path / "one.nii.gz") as f:
+        assert struct.unpack("<h", f.read(42)[40:42])[0] == 4  # the file says 4D (dim[0] = 4, one volume)
+    assert main(["upscale", str(tmp_path / "one.nii.gz"), "-o", str(tmp_path / "o.nii.gz"), "--weights",
+                 str(random_weights), "-q"]) == 0
+    assert sitk.ReadImage(str(tmp_path / "o.nii.gz")).GetDimension() == 3
+
+
+def test_progress_lines_count_the_slices(tmp_path, capsys, random_weights):
+    from rrlsrn.jobs import parse_progress
+
+    src = volume(tmp_path / "in.nii.gz", shape=(5, 12, 10))
+    capsys.readouterr()
+    assert main(["upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--weights", str(random_weights),
+                 "--progress-lines", "-q"]) == 0
+    progress = [parse_progress(line) for line in capsys.readouterr().out.splitlines()]
+    slices = sitk.ReadImage(str(src)).GetSize()[2]
+    assert progress and progress[-1] == (slices, slices) and all(p is not None for p in progress)
+
+
+@pytest.mark.slow
+def test_ctrl_c_writes_nothing(tmp_path):
+    src = volume(tmp_path / "in.nrrd", shape=(40, 160, 160), array=np.random.default_rng(0).random((40, 160, 160),
+                                                                                                 np.float32))
+    child = subprocess.Popen([sys.executable, "-m", "rrlsrn", "upscale", str(src), "-o", str(tmp_path / "out.nii.gz"),
+                              "--scale", "4", "--device", "cpu", "--progress-lines"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().startswith("progress ")
+        child.send_signal(signal.SIGINT)
+        code = child.wait(timeout=60)
+    finally:
+        child.kill()
+    assert code == 130 and "interrupted; no output was written" in child.stderr.read()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.nrrd"]
+
+
+def test_a_detached_nrrd_header_is_read(tmp_path, random_weights):
+    src = volume(tmp_path / "in.nhdr")
+    assert sorted(p.suffix for p in tmp_path.iterdir()) != [".nhdr"]  # header plus a separate data file
+    assert main(["upscale", str(src), "-o", str(tmp_path / "o.nrrd"), "--weights", str(random_weights), "-q"]) == 0
+    assert np.allclose(sitk.ReadImage(str(tmp_path / "o.nrrd")).GetSpacing(), (0.4, 0.4, 3.0))
