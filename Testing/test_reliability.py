@@ -447,3 +447,18 @@ def test_a_detached_nrrd_header_is_read(tmp_path, random_weights):
     assert sorted(p.suffix for p in tmp_path.iterdir()) != [".nhdr"]  # header plus a separate data file
     assert main(["upscale", str(src), "-o", str(tmp_path / "o.nrrd"), "--weights", str(random_weights), "-q"]) == 0
     assert np.allclose(sitk.ReadImage(str(tmp_path / "o.nrrd")).GetSpacing(), (0.4, 0.4, 3.0))
+
+
+def test_a_scaled_uint8_nifti_is_not_mistaken_for_a_truncated_one(tmp_path):
+    """uint8 voxels with scl_slope ≠ 1 read as float32: the byte check follows the header, not ITK."""
+    path = tmp_path / "scaled.nii"
+    sitk.WriteImage(sitk.GetImageFromArray(np.arange(240, dtype=np.uint8).reshape(4, 6, 10)), str(path))
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<ff", data, 112, 2.0, 1.0)  # scl_slope, scl_inter
+    path.write_bytes(bytes(data))
+    image = io.read_volume(path)
+    assert image.GetPixelID() == sitk.sitkFloat32
+    assert sitk.GetArrayViewFromImage(image).max() == pytest.approx(2 * 239 + 1)
+    path.write_bytes(bytes(data[:-20]))  # and a real truncation is still found
+    with pytest.raises(RRLSRNError, match="could not be read"):
+        io.read_volume(path)

@@ -122,11 +122,12 @@ def _nifti_files(path: Path) -> tuple[Path, Path]:
     return path, path
 
 
-def _nifti_problem(path: Path, nbytes: int) -> str | None:
+def _nifti_problem(path: Path) -> str | None:
     """What ITK hides when it reads or writes a NIfTI-1 file: a truncated file comes back
     zero-filled (RGB ones crash ITK's reader), a full disk makes the writer print an error and
     return, and NaN/Inf voxels come back as 0; so the file's own bytes are checked (streamed)
-    against ``nbytes``, the voxel bytes its header claims."""
+    against the voxel bytes its header's dims and bitpix claim (not ITK's pixel type: a scaled
+    uint8 file reads as float32)."""
     header_path, data_path = _nifti_files(path)
     opener = gzip.open if data_path.name.lower().endswith(".gz") else open
     try:
@@ -135,6 +136,11 @@ def _nifti_problem(path: Path, nbytes: int) -> str | None:
         if len(header) < 348:
             return "truncated"
         order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
+        dims = np.frombuffer(header[40:56], order + "i2").astype(np.int64)
+        bitpix = int(np.frombuffer(header[72:74], order + "i2")[0])
+        if not 1 <= dims[0] <= 7 or np.any(dims[1: dims[0] + 1] < 1) or bitpix < 1 or bitpix % 8 and bitpix != 1:
+            return "corrupt"
+        nbytes = int(np.prod(dims[1: dims[0] + 1], dtype=np.float64) * bitpix) // 8
         kind = _NIFTI_FLOATS.get(int(np.frombuffer(header[70:72], order + "i2")[0]))
         offset = float(np.frombuffer(header[108:112], order + "f4")[0])
         if not np.isfinite(offset) or offset < 0 or offset > 1 << 31:
@@ -245,7 +251,7 @@ def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
     claimed = None if path.is_dir() else _claimed_bytes(path)
     try:
         # A NIfTI file's bytes are checked before ITK reads them (a short RGB file crashes it).
-        problem = _nifti_problem(path, claimed) if claimed is not None and _suffix(path) in NIFTI_SUFFIXES else None
+        problem = _nifti_problem(path) if claimed is not None and _suffix(path) in NIFTI_SUFFIXES else None
         if problem in ("truncated", "corrupt"):
             raise RuntimeError(problem)
         image = _read_dicom_series(path) if path.is_dir() else sitk.ReadImage(str(path))
@@ -328,8 +334,7 @@ def _verify_written(tmp: Path, image: sitk.Image, path: Path) -> None:
         if not np.allclose(written, wanted, rtol=rtol, atol=atol):
             raise RRLSRNError(f"{path.name} would not keep the image's {what} ({tuple(wanted)} became "
                               f"{tuple(written)}); nothing was written. Write .nrrd, which keeps any geometry.")
-    if _suffix(tmp) in NIFTI_SUFFIXES and _nifti_problem(tmp, sitk.GetArrayViewFromImage(image).nbytes) in (
-            "truncated", "corrupt"):
+    if _suffix(tmp) in NIFTI_SUFFIXES and _nifti_problem(tmp) in ("truncated", "corrupt"):
         raise RRLSRNError(f"{path} came out truncated (the disk may be full); nothing was written.")
 
 
