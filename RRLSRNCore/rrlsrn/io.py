@@ -112,6 +112,11 @@ def _read_dicom_series(directory: Path) -> sitk.Image:
 
 
 _NIFTI_FLOATS = {16: "f4", 64: "f8"}  # NIfTI-1 datatype codes of float32 / float64
+# NIfTI-1 datatype code → bytes per voxel (nifti1.h): uint8, int16, int32, float32, complex64,
+# float64, RGB24, int8, uint16, uint32, int64, uint64, float128, complex128, complex256, RGBA32.
+_NIFTI_ITEM_BYTES = {2: 1, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8, 128: 3, 256: 1, 512: 2, 768: 4, 1024: 8, 1280: 8,
+                     1536: 16, 1792: 16, 2048: 32, 2304: 4}
+_NIFTI_MULTI_VALUED = (32, 128, 1792, 2048, 2304)  # complex and RGB(A) datatypes
 
 
 def _nifti_files(path: Path) -> tuple[Path, Path]:
@@ -138,10 +143,18 @@ def _nifti_problem(path: Path) -> str | None:
         order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
         dims = np.frombuffer(header[40:56], order + "i2").astype(np.int64)
         bitpix = int(np.frombuffer(header[72:74], order + "i2")[0])
-        if not 1 <= dims[0] <= 7 or np.any(dims[1: dims[0] + 1] < 1) or bitpix < 1 or bitpix % 8 and bitpix != 1:
+        datatype = int(np.frombuffer(header[70:72], order + "i2")[0])
+        if (not 1 <= dims[0] <= 7 or np.any(dims[1: dims[0] + 1] < 1) or datatype not in _NIFTI_ITEM_BYTES
+                or bitpix < 1):
             return "corrupt"
-        nbytes = int(np.prod(dims[1: dims[0] + 1], dtype=np.float64) * bitpix) // 8
-        kind = _NIFTI_FLOATS.get(int(np.frombuffer(header[70:72], order + "i2")[0]))
+        slope, inter = (float(v) for v in np.frombuffer(header[112:120], order + "f4"))
+        scaled = np.isfinite(slope) and slope != 0 and (slope != 1 or (np.isfinite(inter) and inter != 0))
+        if scaled and datatype in _NIFTI_MULTI_VALUED:
+            return "corrupt"  # scaling is undefined for colour/complex voxels, and crashes ITK's reader
+        # What ITK will read: the datatype's item size (a bitpix that disagrees must not shrink it).
+        item = max(_NIFTI_ITEM_BYTES[datatype], bitpix // 8)
+        nbytes = int(np.prod(dims[1: dims[0] + 1], dtype=np.float64)) * item
+        kind = _NIFTI_FLOATS.get(datatype)
         offset = float(np.frombuffer(header[108:112], order + "f4")[0])
         if not np.isfinite(offset) or offset < 0 or offset > 1 << 31:
             return "corrupt"
