@@ -513,3 +513,20 @@ def test_torch_floor_is_the_same_for_the_core_and_the_slicer_module():
 
     pyproject = (REPO / "RRLSRNCore" / "pyproject.toml").read_text()
     assert re.search(r'"torch(>=[\d.]+)"', pyproject).group(1) == dependencies.TORCH_REQUIREMENT
+
+
+def test_creating_a_brain_mask_adds_only_the_segmentation(scene):
+    """slicer.util's segment import leaves a labelmap display node in a headless scene; the Lib
+    removes it, so the scene holds what the user asked for and nothing else."""
+    from slicer_scene import markups
+
+    array = np.zeros((6, 40, 40), np.float32)
+    array[1:5, 10:30, 10:30] = 100
+    array += np.random.default_rng(0).random(array.shape, dtype=np.float32)
+    volume = slicer.util.addVolumeFromArray(array)
+    volume.SetSpacing(1.0, 1.0, 3.0)
+    points = markups(scene, volume, [(20, 20, 3)], "inside")
+    before = {scene.GetNthNode(n).GetID() for n in range(scene.GetNumberOfNodes())}
+    segmentation, segment_id = RRLSRNLogic(scene).create_brain_mask(volume, points)
+    added = {scene.GetNthNode(n).GetID() for n in range(scene.GetNumberOfNodes())} - before
+    assert added == {segmentation.GetID(), segmentation.GetDisplayNode().GetID()}

@@ -95,6 +95,24 @@ def test_cancelled_run_leaves_the_scene_unchanged(scene, dev_stacks):
     assert run.process.process.returncode != 0  # it was killed, not finished
 
 
+def test_a_cancelled_masked_run_leaves_the_scene_unchanged(scene, dev_stacks):
+    """Exporting the brain segment for --mask must not leave a node behind either."""
+    volume = load_stack(scene, dev_stacks[3])
+    segmentation = scene.AddNewNodeByClass("vtkMRMLSegmentationNode")
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
+    segment_id = segmentation.GetSegmentation().AddEmptySegment("", "Brain")
+    brain = np.zeros(slicer.util.arrayFromVolume(volume).shape, np.uint8)
+    brain[5:15, 40:90, 40:90] = 1
+    slicer.util.updateSegmentBinaryLabelmapFromArray(brain, segmentation, segment_id, volume)
+    ids = {scene.GetNthNode(n).GetID() for n in range(scene.GetNumberOfNodes())}
+    run = RRLSRNLogic(scene, CHILD_PYTHON).start_super_resolution(
+        volume, SuperResolutionSettings(device="cpu", scale=4, mask_outside=True, crop_margin_mm=5.0),
+        segmentation_node=segmentation, segment_id=segment_id)
+    run.cancel()
+    assert run.poll() and run.cancelled and run.output_node is None
+    assert {scene.GetNthNode(n).GetID() for n in range(scene.GetNumberOfNodes())} == ids
+
+
 @pytest.mark.slow
 def test_crop_and_mask_to_the_brain_segment(scene, dev_stacks):
     volume = load_stack(scene, dev_stacks[3])

@@ -33,12 +33,19 @@ def new_scene():
         logic.SetMRMLApplicationLogic(app)
         app.SetModuleLogic(name, logic)
         logics[name.lower()] = logic
+    wire_modules(scene, logics)
+    scene.application_logic = app  # keeps the logics' application alive as long as the scene
+    return scene
+
+
+def wire_modules(scene, logics: dict) -> None:
+    """Make ``scene`` and ``logics`` (lower-case module name → logic) what ``slicer.mrmlScene`` and
+    ``slicer.modules.<name>.logic()`` return, as Slicer's application does: slicer.util's segment
+    helpers, which the Logic uses, look them up there. ``scene.logics`` keeps them at hand."""
     slicer.mrmlScene = scene
     slicer.modules = types.SimpleNamespace(
         **{k: types.SimpleNamespace(logic=(lambda lg=lg: lg)) for k, lg in logics.items()})
     scene.logics = logics
-    scene.application_logic = app  # keeps the logics' application alive as long as the scene
-    return scene
 
 
 def markups_from_ijk(scene, volume, points_ijk, name: str):

@@ -23,7 +23,7 @@ from rrlsrn.jobs import UpscaleJob, UpscaleSettings
 
 from .core import core_path
 from .job import UpscaleProcess
-from .nodes import grid_of_node, image_from_node, image_from_segment, update_node_from_image
+from .nodes import grid_of_node, image_from_node, image_from_segment, no_leftover_display_nodes, update_node_from_image
 from .vtkitk import vtkitk_class
 
 MODULE_NAME = "RRLSRN"
@@ -222,7 +222,9 @@ class RRLSRNLogic:
         segmentation_node.SetReferenceImageGeometryParameterFromVolumeNode(volume_node)
         segmentation = segmentation_node.GetSegmentation()
         segment_id = segmentation.GetSegmentIdBySegmentName(segment_name) or segmentation.AddEmptySegment("", segment_name)
-        slicer.util.updateSegmentBinaryLabelmapFromArray(brain.astype(np.uint8), segmentation_node, segment_id, volume_node)
+        with no_leftover_display_nodes(self.scene):
+            slicer.util.updateSegmentBinaryLabelmapFromArray(brain.astype(np.uint8), segmentation_node, segment_id,
+                                                             volume_node)
         return segmentation_node, segment_id
 
     @staticmethod
