@@ -462,3 +462,25 @@ def test_a_scaled_uint8_nifti_is_not_mistaken_for_a_truncated_one(tmp_path):
     path.write_bytes(bytes(data[:-20]))  # and a real truncation is still found
     with pytest.raises(RRLSRNError, match="could not be read"):
         io.read_volume(path)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["benchmark", "--batch-sizes=-1"], "positive integers"),
+    (["benchmark", "--batch-sizes", "0"], "positive integers"),
+    (["benchmark", "--batch-sizes", "a,b"], "positive integers"),
+])
+def test_benchmark_batch_sizes_are_validated(capsys, argv, message):
+    refused(capsys, *argv, message=message)
+
+
+def test_benchmark_numbers_are_validated(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["benchmark", "--repeats", "0"])
+    assert exit_.value.code == 2 and "expected a positive integer" in capsys.readouterr().err
+
+
+def test_a_weights_folder_is_called_a_folder(tmp_path, capsys):
+    src = volume(tmp_path / "in.nii.gz")
+    (tmp_path / "missing").mkdir()
+    refused(capsys, "upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--weights", str(tmp_path / "missing"),
+            "-q", message="is a folder, not a weights file")

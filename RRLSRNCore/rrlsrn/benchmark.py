@@ -120,14 +120,16 @@ def table(result: dict) -> str:
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
+    from .commands.options import positive_int
+
     p = sub.add_parser("benchmark", help="time cubic spline, SRCNN and RRLSRN on this machine",
                        description=__doc__)
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument("--batch-sizes", default="1,8", help="comma-separated batch sizes")
-    p.add_argument("--size", type=int, default=128, help="LR slice side (output is twice it)")
-    p.add_argument("--slices", type=int, default=16, help="slices per timing")
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--volume-slices", type=int, default=100)
+    p.add_argument("--size", type=positive_int, default=128, help="LR slice side (output is twice it)")
+    p.add_argument("--slices", type=positive_int, default=16, help="slices per timing")
+    p.add_argument("--repeats", type=positive_int, default=3)
+    p.add_argument("--volume-slices", type=positive_int, default=100)
     p.add_argument("--out", help="write the result as JSON here")
     p.set_defaults(func=_run)
 
@@ -137,8 +139,10 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+        if not batch_sizes or min(batch_sizes) < 1:
+            raise ValueError
     except ValueError:
-        raise RRLSRNError(f"--batch-sizes must be comma-separated integers, not {args.batch_sizes!r}.") from None
+        raise RRLSRNError(f"--batch-sizes must be comma-separated positive integers, not {args.batch_sizes!r}.") from None
     result = run_benchmark(resolve_device(args.device), batch_sizes, args.size, args.slices, args.repeats,
                            args.volume_slices)
     m = result["machine"]

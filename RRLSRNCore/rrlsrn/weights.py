@@ -58,6 +58,8 @@ def write_sha256(path: Path | str) -> Path:
 def read_weights_file(path: Path | str) -> dict:
     """The checkpoint dict of a weights file, refused with one sentence when it is not one."""
     path = Path(path)
+    if path.is_dir():
+        raise RRLSRNError(f"{path} is a folder, not a weights file (.pt).")
     if not path.is_file():
         raise RRLSRNError(f"weights file {path} does not exist.")
     sidecar = Path(f"{path}.sha256")
