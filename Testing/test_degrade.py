@@ -82,3 +82,88 @@ def test_simulate_lr_shapes_and_unknown_degradation():
     assert simulate_lr(hr, "bicubic", 4).shape == (3, 1, 8, 8)
     with pytest.raises(ValueError):
         simulate_lr(hr, "nearest")
+
+
+# ---------------------------------------------------------------- v2: acquisition model
+
+def test_partial_fourier_removes_the_lines_on_one_side():
+    from rrlsrn.degrade import Acquisition, acquire, acquisition_mask
+
+    m = 32
+    acq = Acquisition(partial_fourier=0.625, phase_axis=0, pf_side=-1)
+    mask = acquisition_mask((m, m), acq)
+    f = torch.fft.fftfreq(m)
+    acquired_rows = mask[:, 0] > 0
+    assert acquired_rows.sum() == round(0.625 * m)  # 20 of 32 lines
+    assert bool((f[~acquired_rows] < 0).all())      # the missing ones are the lowest (negative) frequencies
+    assert bool((mask[:, 1:] == mask[:, :1]).all())  # every column alike: only phase-encode lines go
+    flipped = acquisition_mask((m, m), Acquisition(partial_fourier=0.625, phase_axis=1, pf_side=1))
+    assert bool((f[flipped[0] == 0] > 0).all()) and (flipped[0] > 0).sum() == 20
+    out = acquire(torch.rand(64, 64), acq)
+    assert out.shape == (32, 32) and bool((out >= 0).all())  # a magnitude image
+
+
+def test_full_acquisition_without_options_is_kspace_truncation():
+    from rrlsrn.degrade import Acquisition, acquire
+
+    from scipy import ndimage
+
+    # smooth, so the unpaired Nyquist line (whose imaginary part the magnitude keeps) is empty
+    hr = torch.from_numpy(ndimage.gaussian_filter(np.random.default_rng(1).random((3, 48, 40)), (0, 2, 2))
+                          .astype(np.float32)) + 0.5
+    assert torch.allclose(acquire(hr, Acquisition()), kspace_downsample(hr), atol=1e-5)
+
+
+def test_anisotropic_matrix_window_and_complex_noise():
+    from rrlsrn.degrade import Acquisition, acquire, acquisition_mask
+
+    mask = acquisition_mask((40, 40), Acquisition(keep=(1.0, 0.5)))
+    assert (mask[0] > 0).sum() == 21 and bool((mask[:, 0] > 0).all())  # |f| ≤ 0.25 of the columns only
+    hann = acquisition_mask((40, 40), Acquisition(window=1.0))
+    assert hann[0, 0] == 1 and hann[20, 20] < 1e-3  # Tukey 1 = Hann: DC kept, the edge gone
+    hr = torch.zeros(64, 64)
+    g = torch.Generator().manual_seed(0)
+    noisy = acquire(hr, Acquisition(noise=0.1), generator=g)
+    # magnitude of complex Gaussian noise on zero signal: Rayleigh, mean σ·√(π/2)
+    assert abs(noisy.mean().item() - 0.1 * np.sqrt(np.pi / 2)) < 0.01
+
+
+def test_sample_acquisition_is_seeded_and_simulate_lr_acquisition():
+    from rrlsrn.degrade import sample_acquisition
+
+    a = [sample_acquisition(torch.Generator().manual_seed(3)) for _ in range(2)]
+    assert a[0] == a[1]
+    hr = torch.rand(5, 32, 32)
+    x = simulate_lr(hr, "acquisition", generator=torch.Generator().manual_seed(0))
+    y = simulate_lr(hr, "acquisition")  # seed 0 by default
+    assert x.shape == (5, 16, 16) and torch.allclose(x, y)
+
+
+def test_zero_fill_upsample_inverts_kspace_truncation_and_zero_fill_interpolate():
+    from scipy import ndimage
+
+    from rrlsrn.degrade import zero_fill_interpolate, zero_fill_upsample
+
+    smooth = torch.from_numpy(ndimage.gaussian_filter(np.random.default_rng(2).random((2, 32, 32)), (0, 2, 2)).astype(np.float32))
+    big = zero_fill_upsample(smooth)
+    assert big.shape == (2, 64, 64)
+    assert (kspace_downsample(big) - smooth).abs().max() < 5e-3  # up to the unpaired Nyquist line
+    hr = torch.rand(64, 64) + 4  # positive after band-limiting, so the magnitude changes nothing
+    banded = zero_fill_interpolate(hr, (0.5, 1.0))
+    spectrum = torch.fft.fft2(banded.double()).abs()
+    f = torch.fft.fftfreq(64).abs()
+    assert banded.shape == hr.shape
+    assert spectrum[f > 0.26].max() < 1e-6 * spectrum.max()  # rows: only the central half is left
+    assert spectrum[:, f > 0.26].max() > 1e-2 * spectrum[0, 0] / 64  # cols: untouched
+
+
+def test_spline_matrix_equals_the_cubic_spline():
+    from rrlsrn.degrade import spline_upsample_torch
+
+    from scipy import ndimage
+
+    x = np.random.default_rng(0).random((2, 17, 24))
+    exact = np.stack([ndimage.zoom(s, 2, order=3, mode="reflect", grid_mode=True) for s in x])
+    np.testing.assert_allclose(spline_upsample_torch(torch.from_numpy(x)).numpy(), exact, atol=1e-9)
+    # the float32 batched baseline differs only by its rounding (and scipy's edge along the batch axis)
+    np.testing.assert_allclose(spline_upsample_torch(torch.from_numpy(x)).numpy(), cubic_spline_upsample(x), atol=3e-3)

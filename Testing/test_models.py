@@ -120,3 +120,60 @@ def test_ported_lapsrn_beats_bicubic_on_real_brain_slices(mni_slices):
     with torch.inference_mode():
         gain = psnr(model(lr).numpy(), hr.numpy()) - psnr(bicubic_upsample(lr).numpy(), hr.numpy())
     assert gain > 3.5, f"LapSRN gains only {gain:.2f} dB over bicubic (expected ≈ +4.4)"
+
+
+# ---------------------------------------------------------------- v2: spline image branch
+
+def test_spline_branch_with_zero_residual_is_the_cubic_spline():
+    from rrlsrn.degrade import cubic_spline_upsample
+
+    model = RRLSRN(image_branch="spline")
+    torch.nn.init.zeros_(model.levels[0].residual.weight)
+    torch.nn.init.zeros_(model.levels[0].residual.bias)
+    x = torch.rand(2, 1, 23, 30)
+    with torch.no_grad():
+        y = model(x)
+    np.testing.assert_allclose(y[:, 0].numpy(), cubic_spline_upsample(x[:, 0].numpy(), 2), atol=1e-3)
+    assert not any("image_up" in name for name in model.state_dict())  # a fixed branch, no parameters
+
+
+def test_spline_branch_stays_float32_under_bfloat16_autocast():
+    model = RRLSRN(image_branch="spline").eval()
+    torch.nn.init.zeros_(model.levels[0].residual.weight)
+    torch.nn.init.zeros_(model.levels[0].residual.bias)
+    x = torch.rand(1, 1, 16, 16)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        y = model(x)
+    with torch.no_grad():
+        reference = model(x)
+    assert y.dtype == torch.float32
+    assert (y - reference).abs().max() < 1e-5  # the image path does not lose bf16 precision
+
+
+@pytest.mark.parametrize("branch", ["upconv", "spline"])
+def test_weight_files_record_their_image_branch_and_load(branch, tmp_path):
+    model = RRLSRN(image_branch=branch)
+    config = {"scale": 2, "feature_upconv_kernel": 4, "feature_upconv": True, "image_branch": branch}
+    path = save_weights(model, tmp_path / f"{branch}.pt", "rrlsrn", config)
+    loaded = load_model(path)
+    assert loaded.levels[0].image_branch == branch
+    assert torch.load(path, weights_only=True)["config"]["image_branch"] == branch
+    x = torch.rand(1, 1, 12, 12)
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), model.eval()(x), atol=1e-6)
+
+
+def test_old_weight_files_without_image_branch_load_as_the_paper_form(tmp_path):
+    old = RRLSRN()  # a file written before the option existed: its config has no image_branch
+    path = save_weights(old, tmp_path / "old.pt", "rrlsrn", {"scale": 2, "feature_upconv_kernel": 4,
+                                                              "feature_upconv": True})
+    assert load_model(path).levels[0].image_branch == "upconv"
+
+
+def test_shipped_weights_still_load():
+    from rrlsrn.weights import shipped_weights
+
+    for arch in ("rrlsrn", "srcnn"):
+        model = load_model(shipped_weights(arch))
+        with torch.no_grad():
+            assert model(torch.rand(1, 1, 10, 10)).shape == (1, 1, 20, 20)

@@ -484,3 +484,16 @@ def test_a_weights_folder_is_called_a_folder(tmp_path, capsys):
     (tmp_path / "missing").mkdir()
     refused(capsys, "upscale", str(src), "-o", str(tmp_path / "o.nii.gz"), "--weights", str(tmp_path / "missing"),
             "-q", message="is a folder, not a weights file")
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "null", "3"])
+def test_a_train_config_that_is_not_an_object_is_one_sentence(tmp_path, capsys, text):
+    (tmp_path / "config.json").write_text(text)
+    refused(capsys, "train", "--config", str(tmp_path / "config.json"), "--out", str(tmp_path / "run"),
+            message="must hold a JSON object")
+
+
+def test_evaluate_names_a_missing_volume_without_calling_it_training_input(tmp_path, capsys):
+    error = refused(capsys, "evaluate", str(tmp_path / "nowhere.nii.gz"), "--out", str(tmp_path / "e"),
+                    message="does not exist")
+    assert "training" not in error

@@ -138,3 +138,46 @@ def test_sigkill_then_resume_continues_from_the_last_checkpoint(volumes, tmp_pat
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert [int(r["epoch"]) for r in log_rows(tmp_path)] == list(range(1, 31))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_v2_spline_branch_with_the_acquisition_model_trains_and_records_its_form(volumes, tmp_path):
+    cfg = config(volumes, tmp_path, image_branch="spline", degradation="acquisition", kspace_fraction=0.7,
+                 zero_fill_fraction=0.5, acquisition={"partial_fourier_prob": 1.0, "noise_max": 0.01},
+                 epochs=2, steps_per_epoch=6)
+    train(cfg, progress=False)
+    rows = log_rows(tmp_path)
+    assert rows[-1]["val_kspace_psnr"] and rows[-1]["spline_kspace_psnr"]  # both LR kinds validated
+    saved = torch.load(tmp_path / "last.pt", weights_only=True)
+    assert saved["config"]["image_branch"] == "spline"
+    assert load_model(tmp_path / "last.pt").levels[0].image_branch == "spline"
+    assert json.loads((tmp_path / "config.json").read_text())["acquisition"]["partial_fourier_prob"] == 1.0
+    # the spline form starts as the spline: its validation PSNR is never far below it
+    assert float(rows[0]["val_psnr"]) > float(rows[0]["spline_psnr"]) - 1.0
+
+
+def test_make_lr_acquisition_and_zero_filled_targets_are_seeded():
+    from rrlsrn.training import make_lr, zero_fill_targets
+
+    cfg = TrainConfig(degradation="acquisition", zero_fill_fraction=1.0)
+    hr = torch.rand(6, 1, 32, 32)
+    runs = []
+    for _ in range(2):
+        g = torch.Generator().manual_seed(5)
+        target = zero_fill_targets(hr, cfg, g)
+        runs.append((target, make_lr(target, cfg, g)))
+    assert torch.equal(runs[0][0], runs[1][0]) and torch.equal(runs[0][1], runs[1][1])
+    assert runs[0][1].shape == (6, 1, 16, 16)
+    assert not torch.allclose(runs[0][0], hr)  # every target band-limited (zero_fill_fraction 1)
+
+
+def test_init_from_weights_of_the_other_image_branch_keeps_the_feature_branch(tmp_path):
+    from rrlsrn.models import RRLSRN
+    from rrlsrn.training import _initial_model
+    from rrlsrn.weights import save_weights
+
+    source = RRLSRN()  # paper form (upconv image branch)
+    path = save_weights(source, tmp_path / "v1.pt", "rrlsrn", {"scale": 2, "feature_upconv_kernel": 4, "feature_upconv": True})
+    model = _initial_model(TrainConfig(init=str(path), image_branch="spline"))
+    assert model.levels[0].image_branch == "spline"
+    for key, value in model.levels[0].state_dict().items():
+        assert torch.equal(value, source.levels[0].state_dict()[key]), key

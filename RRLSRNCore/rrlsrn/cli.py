@@ -12,7 +12,6 @@ from . import __version__
 from .commands.options import DefaultsHelpFormatter
 from .errors import RRLSRNError
 from .jobs import error_line
-from .progress import progress_bar  # noqa: F401  (imported from here by evaluation)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,8 +7,12 @@ Protocol (also written into every ``summary.md``):
    at least ``min_tissue`` (default 20 %) of it is tissue (normalised intensity > 0.05); with
    ``max_slices`` an evenly spaced subset of those is kept. Slices are cropped to a multiple of
    the scale (bottom/right edge).
-3. LR = ``degrade.simulate_lr`` (bicubic ×1/s with antialiasing, or k-space truncation) of the
-   HR slice; every method upsamples that LR on the same cell-centred grid.
+   With ``grid="acquired"`` the slices are first brought back to the grid they were acquired
+   on (:func:`acquired_matrix`: per in-plane axis, from the power spectrum; k-space cropped to
+   that many lines), then cropped to a multiple of the scale.
+3. LR = ``degrade.simulate_lr`` (bicubic ×1/s with antialiasing, k-space truncation, or the MR
+   acquisition model with seed 0) of the HR slice; every method upsamples that LR on the same
+   cell-centred grid.
 4. Outputs and HR are clipped to [0, 1]. PSNR and SSIM (scikit-image, ``data_range=1``,
    7×7 Gaussian-free window) are computed over the region: ``brain`` = HR tissue mask
    (> 0.05, holes filled, per slice; the brain for skull-stripped volumes, head and
@@ -33,7 +37,7 @@ from scipy import ndimage, stats
 from torch import nn
 
 from . import io
-from .degrade import bicubic_upsample, cubic_spline_upsample, simulate_lr
+from .degrade import bicubic_upsample, cubic_spline_upsample, kspace_resample_axis, simulate_lr
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
 from .inference import resolve_device, super_resolve_slices
@@ -53,6 +57,73 @@ class EvalSettings:
     region: str = "brain"
     min_tissue: float = 0.2
     max_slices: int | None = None
+    grid: str = "stored"
+
+
+GRIDS = ("stored", "acquired")
+SPECTRUM_BIN = 0.025       # cycles/pixel
+FLOOR_FACTOR = 3.0         # "at the floor": within this factor of the power at 0.45–0.5 cycles/px,
+FLOOR_RELATIVE = 1e-4      # or below this share of the power at 0.025–0.05 cycles/px
+CLIFF_FACTOR = 10.0        # a zero-filled edge: the 0.05 cycles/px below it ≥ this × the floor
+EMPTY_ABOVE_HALF = 5e-4    # share of the axis' non-DC energy above 0.25 cycles/px
+
+
+def axis_power(slices: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean 1D power spectrum along ``axis`` (1 rows, 2 cols) of slices ``(N, h, w)``, Hann
+    windowed, each slice's mean removed; returns (|frequency| in cycles/pixel, power)."""
+    n = slices.shape[axis]
+    window = np.hanning(n)
+    x = (slices - slices.mean(axis=(1, 2), keepdims=True)) * (window[None, :, None] if axis == 1 else window[None, None, :])
+    power = (np.abs(np.fft.fft(x, axis=axis)) ** 2).mean(axis=(0, 3 - axis))
+    return np.abs(np.fft.fftfreq(n)), power
+
+
+def acquired_matrix(slices: np.ndarray) -> tuple[tuple[int, int], list[str]]:
+    """The matrix (rows, cols) the slices ``(N, h, w)`` were acquired on, and why, per axis.
+
+    Rule, per in-plane axis, on the mean 1D power spectrum in bins of 0.025 cycles/pixel:
+    the floor is the median power of the bins at 0.45–0.5 cycles/px, the band edge f_c the
+    lowest frequency above which every bin is under 3× the floor (or under 10⁻⁴ of the power at
+    0.025–0.05 cycles/px). The axis is *interpolated* when
+    (a) less than 0.05 % of its non-DC energy lies above 0.25 cycles/px (a ×2 zero-fill: f_c =
+    0.25), or else (b) there is a cliff at f_c: the two bins below it hold ≥ 10× the floor (a
+    zero-filled k-space edge; f_c < 0.45). Its acquired matrix is then 2·round(f_c·n) lines,
+    n/2 when f_c is within 0.03 of 0.25 (the window's leakage raises f_c by up to a bin);
+    bringing it back keeps the central lines. Otherwise the axis is native (n lines)."""
+    shape, notes = [], []
+    for axis in (1, 2):
+        n = slices.shape[axis]
+        freq, power = axis_power(slices, axis)
+        nondc = power[freq > 0].sum()
+        above = float(power[freq >= 0.25].sum() / nondc) if nondc > 0 else 0.0
+        edges = np.arange(0, 0.5, SPECTRUM_BIN)
+        bins = np.array([power[(freq >= a) & (freq < a + SPECTRUM_BIN)].mean() for a in edges])
+        floor = float(np.median(bins[edges >= 0.45]))
+        k = len(bins)
+        while k > 0 and bins[k - 1] < max(FLOOR_FACTOR * floor, FLOOR_RELATIVE * bins[1]):
+            k -= 1
+        edge = float(edges[k]) if k < len(bins) else 0.5
+        cliff = float(bins[max(k - 2, 0):k].mean() / max(floor, 1e-30)) if 0 < k < len(bins) else 0.0
+        name = "rows" if axis == 1 else "cols"
+        if nondc > 0 and above < EMPTY_ABOVE_HALF:
+            m, why = n // 2, f"{name}: {100 * above:.3f} % of the energy above 0.25 cycles/px → ×2 zero-filled"
+        elif cliff >= CLIFF_FACTOR and edge < 0.45:
+            # a window's leakage puts the edge up to a bin high: one near 0.25 is a ×2 zero-fill
+            m = n // 2 if abs(edge - 0.25) <= 0.03 else 2 * round(edge * n)
+            why = f"{name}: zero-filled beyond {edge:.3f} cycles/px ({min(cliff, 1e6):.0f}× the floor below that edge)"
+        else:
+            m, why = n, f"{name}: native ({100 * above:.2f} % above 0.25 cycles/px, no zero-filled edge)"
+        shape.append(min(m, n))
+        notes.append(why)
+    return (shape[0], shape[1]), notes
+
+
+def to_acquired_grid(slices: np.ndarray, matrix: tuple[int, int]) -> np.ndarray:
+    """Slices ``(N, h, w)`` brought back to the acquired ``matrix``: central k-space lines kept."""
+    x = torch.from_numpy(np.ascontiguousarray(slices, np.float32))
+    x = kspace_resample_axis(x, matrix[0], -2)
+    x = kspace_resample_axis(x, matrix[1], -1)
+    return x.numpy()
 
 
 def select_slices(slices: np.ndarray, settings: EvalSettings) -> np.ndarray:
@@ -63,17 +134,31 @@ def select_slices(slices: np.ndarray, settings: EvalSettings) -> np.ndarray:
     return keep
 
 
-def hr_slices(path: Path | str, settings: EvalSettings) -> np.ndarray:
-    """The normalised, selected, even-cropped HR slices ``(N, h, w)`` of a volume."""
-    array = sitk.GetArrayFromImage(io.read_volume(path)).astype(np.float32)
+def hr_slices(path: Path | str, settings: EvalSettings, notes: list | None = None) -> np.ndarray:
+    """The normalised, selected, even-cropped HR slices ``(N, h, w)`` of a volume (on the
+    acquired grid with ``settings.grid == "acquired"``; ``notes`` then receives the matrix
+    and the reason per axis)."""
+    from .training import read_data_volume
+
+    array = sitk.GetArrayFromImage(read_data_volume(path)).astype(np.float32)
     array = Normalisation.fit(array).apply(array)
     slices = np.moveaxis(array, 2 - AXIS_NAMES.index(settings.slice_axis), 0)
     keep = select_slices(slices, settings)
     if keep.size == 0:
         raise RRLSRNError(f"{path} has no slice with {settings.min_tissue:.0%} tissue across axis {settings.slice_axis}.")
+    if settings.grid == "acquired":  # the rule sees every eligible slice, whatever max_slices keeps
+        eligible = select_slices(slices, EvalSettings(min_tissue=settings.min_tissue))
+        matrix, why = acquired_matrix(slices[eligible])
+    slices = slices[keep]
+    if settings.grid == "acquired":
+        if notes is not None:
+            notes += [f"acquired {matrix[0]}×{matrix[1]} (stored {slices.shape[1]}×{slices.shape[2]})", *why]
+        slices = to_acquired_grid(slices, matrix)
+    elif settings.grid != "stored":
+        raise RRLSRNError(f"grid must be one of {GRIDS}, not {settings.grid!r}.")
     s = settings.scale
     h, w = slices.shape[1] // s * s, slices.shape[2] // s * s
-    return np.ascontiguousarray(slices[keep, :h, :w])
+    return np.ascontiguousarray(slices[:, :h, :w])
 
 
 def region_masks(hr: np.ndarray, region: str) -> np.ndarray:
@@ -125,10 +210,14 @@ def evaluate_volumes(paths: list[Path], methods: dict[str, Upsampler], settings:
                      progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], dict]:
     """Score every method on every volume. Returns per-volume records and, for the figure, the
     middle selected slice of the first volume with each method's output."""
-    records, example = [], {}
+    records, example, grids = [], {}, {}
     for n, path in enumerate(paths):
-        hr = hr_slices(path, settings)
-        lr = simulate_lr(torch.from_numpy(hr), settings.degradation, settings.scale).numpy()
+        notes: list[str] = []
+        hr = hr_slices(path, settings, notes)
+        grid = notes[0] if notes else f"stored {hr.shape[1]}×{hr.shape[2]}"
+        grids[Path(path).name] = notes or [grid]
+        lr = simulate_lr(torch.from_numpy(hr), settings.degradation, settings.scale,
+                         generator=torch.Generator().manual_seed(0)).numpy()
         masks = region_masks(hr, settings.region)
         mid = len(hr) // 2
         if n == 0:
@@ -137,11 +226,12 @@ def evaluate_volumes(paths: list[Path], methods: dict[str, Upsampler], settings:
             out = upsample(lr)
             psnr, ssim = score(out, hr, masks)
             records.append({"volume": Path(path).name, "method": name, "psnr": float(np.mean(psnr)),
-                            "ssim": float(np.mean(ssim)), "slices": len(hr)})
+                            "ssim": float(np.mean(ssim)), "slices": len(hr), "grid": grid})
             if n == 0:
                 example["outputs"][name] = (out[mid], float(psnr[mid]), float(ssim[mid]))
         if progress:
             progress(n + 1, len(paths))
+    example["grids"] = grids
     return records, example
 
 
@@ -163,7 +253,13 @@ def summarise(records: list[dict]) -> list[dict]:
 
 
 def protocol_text(settings: EvalSettings) -> str:
-    return (f"×{settings.scale}, LR by {settings.degradation} degradation of each HR slice across index axis "
+    grid = ("the grid as stored" if settings.grid == "stored" else
+            "the acquired grid (each stack brought back from an interpolated display grid first: "
+            "`evaluation.acquired_matrix`)")
+    lr = {"acquisition": "the MR acquisition model (seed 0: k-space truncation with random anisotropic "
+          "matrix, partial Fourier, Tukey apodisation, complex noise, magnitude; `degrade.AcquisitionMix`)"}
+    return (f"×{settings.scale}, HR on {grid}, LR by {lr.get(settings.degradation, settings.degradation)} "
+            f"degradation of each HR slice across index axis "
             f"{settings.slice_axis}; slices with ≥ {settings.min_tissue:.0%} tissue"
             f"{f' (at most {settings.max_slices}, evenly spaced)' if settings.max_slices else ''}; intensities "
             "normalised per volume (0.5–99.5th percentile → 0–1), outputs clipped to [0, 1]; PSNR/SSIM "
@@ -231,12 +327,14 @@ def write_report(records: list[dict], example: dict, settings: EvalSettings, out
     """metrics.csv (per volume), summary.md (table + protocol + command), figure.png."""
     out.mkdir(parents=True, exist_ok=True)
     with io.atomic_path(out / "metrics.csv") as tmp, open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["volume", "method", "psnr", "ssim", "slices"])
+        writer = csv.DictWriter(f, fieldnames=["volume", "method", "psnr", "ssim", "slices", "grid"])
         writer.writeheader()
         writer.writerows(records)
     summary = summarise(records)
+    grids = "\n".join(f"- {v}: " + "; ".join(notes) for v, notes in example.get("grids", {}).items())
     text = (f"# Evaluation\n\nCommand: `{command}`\n\nProtocol: {protocol_text(settings)}\n\n"
-            f"{markdown_table(summary)}\n\nPer volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n")
+            f"{markdown_table(summary)}\n\nPer volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n\n"
+            f"Grid per volume:\n\n{grids}\n")
     with io.atomic_path(out / "summary.md") as tmp:
         tmp.write_text(text)
     plot_figure(example, out / "figure.png", settings.scale)
@@ -254,7 +352,12 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", action="append", default=[], metavar="NAME=WEIGHTS",
                    help="also score this weights file under this name (repeatable; ablations)")
     p.add_argument("--scale", type=int, choices=(2, 4), default=2)
-    p.add_argument("--degradation", choices=("bicubic", "kspace"), default="bicubic")
+    p.add_argument("--degradation", choices=("bicubic", "kspace", "acquisition"), default="bicubic",
+                   help="acquisition: the MR acquisition model (anisotropic matrix, partial Fourier, "
+                   "apodisation, complex noise before the magnitude), drawn per slice with seed 0")
+    p.add_argument("--grid", choices=GRIDS, default="stored",
+                   help="acquired: bring each stack displayed on an interpolated grid back to its acquired "
+                   "grid first (per axis, from its spectrum; the rule is in summary.md and the docs)")
     p.add_argument("--slice-axis", choices=AXIS_NAMES, default="k")
     p.add_argument("--region", choices=("brain", "slice"), default="brain")
     p.add_argument("--min-tissue", type=float, default=0.2, help="least tissue fraction of a scored slice")
@@ -267,10 +370,11 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     import sys
 
-    from .cli import progress_bar
+    from .progress import progress_bar
     from .training import DEFAULT_EXCLUDES, find_volumes
 
-    settings = EvalSettings(args.scale, args.degradation, args.slice_axis, args.region, args.min_tissue, args.max_slices)
+    settings = EvalSettings(args.scale, args.degradation, args.slice_axis, args.region, args.min_tissue, args.max_slices,
+                            args.grid)
     paths = find_volumes(args.volumes, list(DEFAULT_EXCLUDES))
     device = resolve_device(args.device)
     methods = default_methods(args.scale, device, args.weights, args.srcnn_weights, args.lapsrn_mat)

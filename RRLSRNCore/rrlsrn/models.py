@@ -8,7 +8,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .degrade import bicubic_upsample
+from .degrade import bicubic_upsample, spline_upsample_torch
+
+IMAGE_BRANCHES = ("upconv", "spline")
 
 
 def bilinear_upsampling_kernel(size: int = 4) -> torch.Tensor:
@@ -20,12 +22,25 @@ def bilinear_upsampling_kernel(size: int = 4) -> torch.Tensor:
     return g[:, None] * g[None, :]
 
 
+class SplineUpsample(nn.Module):
+    """Fixed cubic B-spline ×2 upsampling (the ``cubic spline`` baseline exactly), in float32 even
+    under autocast, so the image branch never loses precision. No parameters."""
+
+    scale = 2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            return spline_upsample_torch(x.float(), self.scale)
+
+
 class RRLSRNLevel(nn.Module):
     """One ×2 RRLSRN level: ŷ = U(x) + R(x).
 
     Feature branch R: input conv, ``depth`` convs (3×3×``features``, leaky ReLU 0.2), a
     transposed conv upsampling the features, and a 3×3 conv to one residual channel.
-    Image branch U: a learned 4×4 stride-2 transposed conv initialised bilinear.
+    Image branch U (``image_branch``): ``"upconv"`` = the paper's learned 4×4 stride-2
+    transposed conv initialised bilinear; ``"spline"`` = a fixed cubic B-spline ×2 upsampling
+    (the residual is learnt on top of the spline, so a zero residual is exactly the spline).
 
     ``feature_upconv_kernel`` 4 is the paper's (padding 1); 3 is released LapSRN's (padding 0
     then crop the last row and column, MatConvNet's crop [0 1 0 1]). With
@@ -34,10 +49,13 @@ class RRLSRNLevel(nn.Module):
     """
 
     def __init__(self, features: int = 64, depth: int = 10, feature_upconv_kernel: int = 4,
-                 feature_upconv: bool = True):
+                 feature_upconv: bool = True, image_branch: str = "upconv"):
         super().__init__()
         if feature_upconv_kernel not in (3, 4):
             raise ValueError("feature_upconv_kernel must be 3 or 4")
+        if image_branch not in IMAGE_BRANCHES:
+            raise ValueError(f"image_branch must be one of {IMAGE_BRANCHES}")
+        self.image_branch = image_branch
         act = lambda: nn.LeakyReLU(0.2, inplace=True)  # noqa: E731
         layers: list[nn.Module] = [nn.Conv2d(1, features, 3, padding=1), act()]
         for _ in range(depth):
@@ -50,7 +68,10 @@ class RRLSRNLevel(nn.Module):
             self.feature_up = nn.ConvTranspose2d(features, features, feature_upconv_kernel, stride=2, padding=pad)
             self.feature_act = act()
         self.residual = nn.Conv2d(features, 1, 3, padding=1)
-        self.image_up = nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1, bias=False)
+        if image_branch == "upconv":
+            self.image_up = nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1, bias=False)
+        else:
+            self.image_up = SplineUpsample()
         self._initialise()
 
     def _initialise(self) -> None:
@@ -59,9 +80,10 @@ class RRLSRNLevel(nn.Module):
                 nn.init.kaiming_normal_(m.weight, a=0.2, nonlinearity="leaky_relu")
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
-        nn.init.normal_(self.residual.weight, std=1e-3)  # start as the bilinear image branch
+        nn.init.normal_(self.residual.weight, std=1e-3)  # start as the image branch alone
         with torch.no_grad():
-            self.image_up.weight.copy_(bilinear_upsampling_kernel(4).view(1, 1, 4, 4))
+            if self.image_branch == "upconv":
+                self.image_up.weight.copy_(bilinear_upsampling_kernel(4).view(1, 1, 4, 4))
             if self.feature_up is not None and self.feature_upconv_kernel == 4:
                 self.feature_up.weight.mul_(0).add_(torch.eye(self.feature_up.in_channels)[:, :, None, None]
                                                     * bilinear_upsampling_kernel(4))

@@ -25,7 +25,8 @@ import torch.distributed as dist
 from torch import nn
 
 from . import io
-from .degrade import cubic_spline_upsample, rician_noise, simulate_lr
+from .degrade import (AcquisitionMix, acquire, cubic_spline_upsample, rician_noise, sample_acquisition, simulate_lr,
+                      zero_fill_interpolate)
 from .errors import RRLSRNError
 from .intensity import TISSUE, Normalisation
 from .losses import SRLoss
@@ -48,6 +49,7 @@ class TrainConfig:
     scale: int = 2
     feature_upconv_kernel: int = 4
     feature_upconv: bool = True
+    image_branch: str = "upconv"
     init: str = "scratch"
     lapsrn_mat: str | None = None
     degradation: str = "mix"
@@ -55,6 +57,9 @@ class TrainConfig:
     blur_max: float = 0.0
     noise_max: float = 0.0
     hr_noise_max: float = 0.0
+    acquisition: dict = field(default_factory=dict)
+    zero_fill_fraction: float = 0.0
+    zero_fill_min: float = 0.5
     patch_size: int = 64
     batch_size: int = 16
     epochs: int = 20
@@ -72,7 +77,10 @@ class TrainConfig:
         if self.arch == "srcnn":
             return {"scale": self.scale}
         return {"scale": self.scale, "feature_upconv_kernel": self.feature_upconv_kernel,
-                "feature_upconv": self.feature_upconv}
+                "feature_upconv": self.feature_upconv, "image_branch": self.image_branch}
+
+    def acquisition_mix(self) -> AcquisitionMix:
+        return AcquisitionMix(**self.acquisition)
 
 
 # ---------------------------------------------------------------------------- data
@@ -88,17 +96,47 @@ def find_volumes(items: list[str], exclude: list[str]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise RRLSRNError(f"training input {path} does not exist.")
+            raise RRLSRNError(f"{path} does not exist.")
     if not found:
         raise RRLSRNError(f"no volumes found in {', '.join(items) or 'the inputs'}.")
     return found
+
+
+def _nifti_scaled(path: Path) -> bool:
+    """Whether a NIfTI-1 file stores integers with an intensity scaling (scl_slope ∉ {0, 1})."""
+    import gzip
+
+    name = str(path).lower()
+    if not name.endswith((".nii", ".nii.gz")):
+        return False
+    with (gzip.open if name.endswith(".gz") else open)(path, "rb") as f:
+        header = f.read(348)
+    if len(header) < 348:
+        return False
+    order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
+    slope = float(np.frombuffer(header[112:116], order + "f4")[0])
+    return np.isfinite(slope) and slope not in (0.0, 1.0)
+
+
+def read_data_volume(path: Path | str):
+    """``io.read_volume``, except for NIfTI files with integer voxels and an intensity scaling
+    (``seg3d_T1w``, ``stroke_T2``): ITK returns them as float32 and ``io``'s byte check then
+    takes them for truncated, so they are read by SimpleITK directly."""
+    import SimpleITK as sitk
+
+    try:
+        return io.read_volume(path)
+    except RRLSRNError:
+        if not _nifti_scaled(Path(path)):
+            raise
+        return sitk.ReadImage(str(path))
 
 
 def load_normalised(path: Path) -> np.ndarray:
     """A volume as a normalised float32 array ``[k, j, i]``."""
     import SimpleITK as sitk
 
-    array = sitk.GetArrayFromImage(io.read_volume(path)).astype(np.float32)
+    array = sitk.GetArrayFromImage(read_data_volume(path)).astype(np.float32)
     return Normalisation.fit(array).apply(array)
 
 
@@ -165,9 +203,40 @@ def augment(hr: torch.Tensor, generator: torch.Generator, noise_max: float = 0.0
     return torch.stack(out)
 
 
+def zero_fill_targets(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> torch.Tensor:
+    """A share ``zero_fill_fraction`` of the HR patches replaced by what a scanner shows of a
+    coarser acquisition zero-filled onto their grid (central ``zero_fill_min``–1 of k-space kept
+    along one axis, or both): clinical "HR" stacks are often such an interpolation."""
+    if cfg.zero_fill_fraction <= 0:
+        return hr
+    out = hr.clone()
+    for i in range(hr.shape[0]):
+        u = torch.rand(4, generator=generator).tolist()
+        if u[0] >= cfg.zero_fill_fraction:
+            continue
+        keep = cfg.zero_fill_min + (1 - cfg.zero_fill_min) * u[1]
+        axes = [(keep, 1.0), (1.0, keep), (keep, keep)][min(int(u[2] * 3), 2)]
+        out[i] = zero_fill_interpolate(hr[i], axes)
+    return out
+
+
 def make_lr(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> torch.Tensor:
-    """Low-resolution inputs for a batch: bicubic, k-space or a per-patch mix, blur and noise."""
+    """Low-resolution inputs for a batch: bicubic, k-space or a per-patch mix, blur and noise.
+    ``acquisition``: per patch, bicubic (share 1 − ``kspace_fraction``) or an MR acquisition
+    drawn from ``cfg.acquisition`` (:class:`rrlsrn.degrade.AcquisitionMix`: k-space truncation
+    with anisotropic matrices, partial Fourier, apodisation, complex noise, magnitude)."""
     n = hr.shape[0]
+    if cfg.degradation == "acquisition":
+        mix = cfg.acquisition_mix()
+        lr = torch.empty(n, 1, hr.shape[-2] // cfg.scale, hr.shape[-1] // cfg.scale)
+        for i in range(n):
+            if torch.rand(1, generator=generator).item() < cfg.kspace_fraction:
+                lr[i] = acquire(hr[i], sample_acquisition(generator, mix), cfg.scale, generator)
+            else:
+                lr[i] = simulate_lr(hr[i], "bicubic", cfg.scale)
+            noise = cfg.noise_max * torch.rand(1, generator=generator).item()
+            lr[i] = rician_noise(lr[i], noise, generator)
+        return lr
     if cfg.degradation == "mix":
         kspace = torch.rand(n, generator=generator) < cfg.kspace_fraction
     else:
@@ -241,8 +310,12 @@ def _initial_model(cfg: TrainConfig) -> nn.Module:
     model = build_model(cfg.arch, cfg.model_config())
     source = load_model(cfg.init)
     if cfg.arch == "rrlsrn" and hasattr(source, "levels"):
+        state = source.levels[0].state_dict()
+        other_branch = source.levels[0].image_branch != cfg.image_branch
+        if other_branch:  # e.g. the v1 (upconv) feature branch under a spline image branch
+            state = {k: v for k, v in state.items() if not k.startswith("image_up.")}
         for level in model.levels:  # every ×2 level starts from the given ×2 weights
-            level.load_state_dict(source.levels[0].state_dict())
+            level.load_state_dict(state, strict=not other_branch)
     else:
         model.load_state_dict(source.state_dict())
     return model
@@ -338,6 +411,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
     if val_hr is not None:
         val_lr = simulate_lr(val_hr, "bicubic", cfg.scale)
         spline = psnr_ssim(cubic_spline_upsample(val_lr[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
+        val_lr_k = simulate_lr(val_hr, "kspace", cfg.scale)
+        spline_k = psnr_ssim(cubic_spline_upsample(val_lr_k[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
     loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
     # Every rank draws the same global batch and trains on its share, so N processes follow the
     # same loss curve as one process with the same global batch (sampling is cheap next to the model).
@@ -352,6 +427,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
                      disable=not progress or rank != 0 or not sys.stderr.isatty())
         for step in steps:
             hr = augment(sampler.sample(cfg.batch_size, generator), generator, cfg.hr_noise_max)
+            hr = zero_fill_targets(hr, cfg, generator)
             lr = make_lr(hr, cfg, generator)
             loss = loss_fn(net(lr[mine].to(device)), hr[mine].to(device))
             if not torch.isfinite(loss):
@@ -371,15 +447,20 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             # Plain Python numbers only: checkpoints and weights are read back with weights_only=True.
             row = {"epoch": epoch + 1, "step": (epoch + 1) * cfg.steps_per_epoch, "train_loss": float(np.mean(losses)),
                    "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t0, 2),
-                   "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": ""}
+                   "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": "",
+                   "val_kspace_psnr": "", "spline_kspace_psnr": ""}
             if val_hr is not None:
                 model.eval()
                 with torch.inference_mode():
                     pred = torch.cat([model(b.to(device)).cpu() for b in val_lr.split(16)])
+                    pred_k = torch.cat([model(b.to(device)).cpu() for b in val_lr_k.split(16)])
                 v = psnr_ssim(pred[:, 0].numpy(), val_hr[:, 0].numpy())
+                vk = psnr_ssim(pred_k[:, 0].numpy(), val_hr[:, 0].numpy())
                 row.update(val_psnr=round(float(v[0]), 3), val_ssim=round(float(v[1]), 4),
-                           spline_psnr=round(float(spline[0]), 3), spline_ssim=round(float(spline[1]), 4))
-            score = row["val_psnr"] if row["val_psnr"] != "" else -row["train_loss"]
+                           spline_psnr=round(float(spline[0]), 3), spline_ssim=round(float(spline[1]), 4),
+                           val_kspace_psnr=round(float(vk[0]), 3), spline_kspace_psnr=round(float(spline_k[0]), 3))
+            # best.pt: the best mean of the bicubic and k-space validation PSNRs
+            score = (row["val_psnr"] + row["val_kspace_psnr"]) / 2 if row["val_psnr"] != "" else -row["train_loss"]
             meta = {"epoch": epoch + 1, "steps": row["step"], "recipe": cfg.recipe, "degradation": cfg.degradation,
                     "val_psnr": row["val_psnr"], "spline_psnr": row["spline_psnr"]}
             save_weights(model, out / "last.pt", cfg.arch, cfg.model_config(), meta)
@@ -433,7 +514,14 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                    help="ablation: predict the residual at low resolution, upsampled by the image branch")
     p.add_argument("--init", help="scratch, lapsrn (with --lapsrn-mat) or a weights file")
     p.add_argument("--lapsrn-mat", help="path to the official LapSRN_x2.mat")
-    p.add_argument("--degradation", choices=("bicubic", "kspace", "mix"))
+    p.add_argument("--degradation", choices=("bicubic", "kspace", "mix", "acquisition"),
+                   help="mix: bicubic or k-space per patch; acquisition: bicubic or the MR acquisition "
+                   "model (anisotropic matrix, partial Fourier, apodisation, complex noise) per patch")
+    p.add_argument("--image-branch", choices=("upconv", "spline"),
+                   help="upconv: the paper's learned 4x4 transposed conv (bilinear init); spline: the "
+                   "residual is added to a fixed cubic-spline upsampling")
+    p.add_argument("--zero-fill-fraction", type=float, help="share of HR patches made zero-fill "
+                   "interpolated (a coarser acquisition shown on their grid) before the LR is made")
     p.add_argument("--kspace-fraction", type=float, help="share of k-space-truncated patches with 'mix'")
     p.add_argument("--blur-max", type=float, help="largest random Gaussian blur sigma (HR px)")
     p.add_argument("--noise-max", type=float, help="largest random Rician noise sigma added to the LR input")
@@ -463,6 +551,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             values = json.loads(Path(args.config).read_text())
         except (OSError, json.JSONDecodeError) as error:
             raise RRLSRNError(f"cannot read the config file {args.config}: {error}.") from None
+        if not isinstance(values, dict):
+            raise RRLSRNError(f"the config file {args.config} must hold a JSON object of option names and values, "
+                              f"not {type(values).__name__ if values is not None else 'null'}.")
         unknown = set(values) - {f.name for f in fields(TrainConfig)}
         if unknown:
             raise RRLSRNError(f"unknown option(s) in {args.config}: {', '.join(sorted(unknown))}.")

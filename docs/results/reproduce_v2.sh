@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Model v2 (issue 11): every evaluation of RESULTS.md §9, from the repository root, ../shared beside it.
+# 1. Training (CPU, 1 thread; logs in docs/training/v2_*):
+#      rrlsrn train --config configs/v2_ablation_paper_cpu.json  --time-limit 17   # paper form (4x4 upconv image branch)
+#      rrlsrn train --config configs/v2_ablation_spline_cpu.json --time-limit 17   # spline form (residual on a cubic spline)
+#      rrlsrn train --config configs/rrlsrn_v2_x2_cpu.json --time-limit 42         # spline form from v1's feature branch (96² patches)
+# 2. The weights shipped before v2, for the comparison:
+#      mkdir -p runs/v1 && git show 0b92978:RRLSRNCore/rrlsrn/weights/rrlsrn_x2.pt > runs/v1/rrlsrn_x2.pt
+# PART=base: the v1 weights and the released LapSRN; PART=arms: the two ablation arms (run with GRIDS=stored);
+# PART=final: the v2 candidate (WEIGHTS=..., default runs/rrlsrn_v2_x2/last.pt; not shipped, see MODEL_CARD).
+set -euo pipefail
+D=../shared/data
+VAL="$D/infant_t1/sub-0006_ses-V01_T1w.nii.gz $D/fetal_atlas/gholipour2017_GA24_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA30_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA36_T2w.nii.gz $D/fetal_atlas/spinabifida_GA27_operated_T2w.nii.gz $D/fetal_haste/sub-01_run-5_T2w.nii.gz $D/fetal_haste/sub-01_run-6_T2w.nii.gz $D/adult_child_t1_t2/seg3d_T1w.nii.gz $D/adult_child_t1_t2/pyradiomics_brain2_T1wGd.nrrd"
+DEV="$D/fetal_stacks_dev"
+LAPSRN=../shared/pretrained/LapSRN_x2.mat
+R="rrlsrn evaluate --device cpu -q"
+WEIGHTS=${WEIGHTS:-runs/rrlsrn_v2_x2/last.pt}
+run() {  # $1 = val|dev, $2 = degradation, $3 = grid
+  local set=$1 deg=$2 grid=$3 vols extra=()
+  if [ "$set" = val ]; then vols=$VAL; extra=(--max-slices 12); else vols=$DEV; fi
+  if [ "${PART:-final}" = base ]; then
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt --lapsrn-mat $LAPSRN \
+       --out docs/results/v2base_${set}_${deg}_${grid}
+  elif [ "${PART}" = arms ]; then
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt \
+       --model "paper form=runs/v2_ablation_paper/last.pt" --model "spline form=runs/v2_ablation_spline/last.pt" \
+       --out docs/results/v2arms_${set}_${deg}_${grid}
+  else
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --out docs/results/v2_${set}_${deg}_${grid}
+  fi
+}
+for grid in ${GRIDS:-stored acquired}; do
+  for deg in ${DEGRADATIONS:-bicubic kspace}; do
+    for set in ${SETS:-val dev}; do run $set $deg $grid; done
+  done
+done
