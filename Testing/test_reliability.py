@@ -263,23 +263,29 @@ def test_a_header_claiming_more_voxels_than_its_file_holds_is_refused_at_once(tm
     assert "more than its" in done.stderr
 
 
-@pytest.mark.slow
-def test_sigterm_cleans_up_like_ctrl_c_and_stale_temporaries_go(tmp_path):
-    src = volume(tmp_path / "in.nrrd", shape=(40, 160, 160), array=np.random.default_rng(0).random((40, 160, 160),
-                                                                                                 np.float32))
-    stale = tmp_path / f".old.nii.gz.{2**22 + 12345}.xyzw{TEMP_MARK}.nii.gz"  # a dead process's leftover
-    stale.write_bytes(b"x" * 1000)
-    child = subprocess.Popen([sys.executable, "-m", "rrlsrn", "upscale", str(src), "-o", str(tmp_path / "out.nrrd"),
+def interrupt_a_run(folder: Path, sig: int, output: str) -> tuple[int, str]:
+    """Start a ×4 run of a 40-slice volume, send ``sig`` once it reports progress; (exit code, stderr)."""
+    src = volume(folder / "in.nrrd", shape=(40, 160, 160), array=np.random.default_rng(0).random((40, 160, 160),
+                                                                                               np.float32))
+    child = subprocess.Popen([sys.executable, "-m", "rrlsrn", "upscale", str(src), "-o", str(folder / output),
                               "--scale", "4", "--device", "cpu", "--progress-lines"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().startswith("progress ")
-        child.send_signal(signal.SIGTERM)
+        child.send_signal(sig)
         code = child.wait(timeout=60)
     finally:
         child.kill()
-    assert code == 130 and "interrupted; no output was written" in child.stderr.read()
-    assert [p.name for p in tmp_path.iterdir()] == ["in.nrrd", stale.name]  # nothing new left
+    return code, child.stderr.read()
+
+
+@pytest.mark.slow
+def test_sigterm_cleans_up_like_ctrl_c_and_stale_temporaries_go(tmp_path):
+    stale = tmp_path / f".old.nii.gz.{2**22 + 12345}.xyzw{TEMP_MARK}.nii.gz"  # a dead process's leftover
+    stale.write_bytes(b"x" * 1000)
+    code, stderr = interrupt_a_run(tmp_path, signal.SIGTERM, "out.nrrd")
+    assert code == 130 and "interrupted; no output was written" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.nrrd", stale.name])  # nothing new left
     with publishing(tmp_path / "next.nii.gz") as tmp:  # the next write cleans the dead run's temporary
         tmp.write_bytes(b"ok")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.nrrd", "next.nii.gz"]
@@ -427,18 +433,8 @@ def test_progress_lines_count_the_slices(tmp_path, capsys, random_weights):
 
 @pytest.mark.slow
 def test_ctrl_c_writes_nothing(tmp_path):
-    src = volume(tmp_path / "in.nrrd", shape=(40, 160, 160), array=np.random.default_rng(0).random((40, 160, 160),
-                                                                                                 np.float32))
-    child = subprocess.Popen([sys.executable, "-m", "rrlsrn", "upscale", str(src), "-o", str(tmp_path / "out.nii.gz"),
-                              "--scale", "4", "--device", "cpu", "--progress-lines"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().startswith("progress ")
-        child.send_signal(signal.SIGINT)
-        code = child.wait(timeout=60)
-    finally:
-        child.kill()
-    assert code == 130 and "interrupted; no output was written" in child.stderr.read()
+    code, stderr = interrupt_a_run(tmp_path, signal.SIGINT, "out.nii.gz")
+    assert code == 130 and "interrupted; no output was written" in stderr
     assert [p.name for p in tmp_path.iterdir()] == ["in.nrrd"]
 
 

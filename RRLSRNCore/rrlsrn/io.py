@@ -49,6 +49,11 @@ def spacing_from_name(path: Path | str) -> tuple[float, float, float]:
     return tuple(float(v) for v in match.groups())
 
 
+def header_lost_spacing(spacing: Sequence[float], named: Sequence[float]) -> bool:
+    """Whether a 1 × 1 × 1 mm spacing is a lost header, given the spacing a file name states."""
+    return bool(np.allclose(spacing, 1.0) and not np.allclose(named, spacing))
+
+
 def spacing_warning(path: Path | str) -> str | None:
     """A sentence when the header says 1×1×1 mm but the file name states another spacing (a
     clinical stack whose header lost its geometry); None otherwise. Reads the header only."""
@@ -59,8 +64,7 @@ def spacing_warning(path: Path | str) -> str | None:
         reader.ReadImageInformation()
     except (RRLSRNError, RuntimeError):
         return None
-    spacing = reader.GetSpacing()[:3]
-    if not np.allclose(spacing, 1.0) or np.allclose(named, spacing):
+    if not header_lost_spacing(reader.GetSpacing()[:3], named):
         return None
     return (f"the header of {Path(path).name} says 1 × 1 × 1 mm voxels but its name says "
             f"{' × '.join(f'{v:g}' for v in named)} mm; pass --spacing-from-name to use the name's.")
@@ -312,12 +316,16 @@ def read_volume(path: Path | str, spacing: Sequence[float] | None = None,
     return image
 
 
+def _check_writable_format(path: Path) -> None:
+    if _suffix(path) not in WRITABLE_SUFFIXES:
+        raise RRLSRNError(f"cannot write {path.name}: use one of {', '.join(WRITABLE_SUFFIXES)}.")
+
+
 def check_output_path(path: Path | str, overwrite: bool = False, inputs: Sequence[Path | str | None] = ()) -> Path:
     """The output path, refused before any work when its format cannot be written or it is not a
     place to write (see :func:`rrlsrn.publish.check_destination`)."""
     path = Path(path)
-    if _suffix(path) not in WRITABLE_SUFFIXES:
-        raise RRLSRNError(f"cannot write {path.name}: use one of {', '.join(WRITABLE_SUFFIXES)}.")
+    _check_writable_format(path)
     return check_destination(path, overwrite, inputs)
 
 
@@ -373,8 +381,7 @@ def write_volume(image: sitk.Image, path: Path | str, compress: bool = True, ove
     """Write in the format the suffix names, verify what was written, then publish it
     (:func:`rrlsrn.publish.publishing`): an existing file is replaced only with ``overwrite``."""
     path = Path(path)
-    if _suffix(path) not in WRITABLE_SUFFIXES:
-        raise RRLSRNError(f"cannot write {path.name}: use one of {', '.join(WRITABLE_SUFFIXES)}.")
+    _check_writable_format(path)
     check_geometry_writable(image, path)
     with publishing(path, replace=overwrite, verify=lambda tmp: _verify_written(tmp, image, path)) as tmp:
         try:

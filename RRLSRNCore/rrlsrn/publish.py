@@ -28,6 +28,9 @@ from typing import Callable, Iterator, Sequence
 from .errors import RRLSRNError
 
 TEMP_MARK = ".rrlsrn-tmp"
+# Write errors a user meets (full disk or quota, read-only or forbidden folder, file too big): a sentence.
+_USER_WRITE_ERRORS = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EROFS,
+                                                 errno.EACCES, errno.EFBIG) if code is not None)
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]*" + re.escape(TEMP_MARK))
 
 
@@ -80,16 +83,13 @@ def remove_stale_temporaries(folder: Path | str, max_age_s: float = 24 * 3600) -
     return removed
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two paths name the same file or folder (links and letter case resolved by the file
+    system; by name when one does not exist)."""
     try:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def same_folder(a: Path | str, b: Path | str) -> bool:
-    """Whether two paths name the same folder (links and letter case resolved by the file system)."""
-    return _same_file(Path(a), Path(b))
 
 
 def check_destination(path: Path | str, replace: bool = False, inputs: Sequence[Path | str | None] = (),
@@ -97,7 +97,7 @@ def check_destination(path: Path | str, replace: bool = False, inputs: Sequence[
     """Refuse a destination before any work is done (see the module docstring); returns it."""
     path = Path(path)
     for source in inputs:
-        if source is not None and _same_file(path, Path(source)):
+        if source is not None and same_file(path, source):
             raise RRLSRNError(f"the {what} {path} is one of the inputs ({source}); choose another name so "
                               "the input is kept.")
     if path.is_dir():
@@ -160,8 +160,7 @@ def publishing(path: Path | str, replace: bool = True,
             verify(tmp)
         _publish(tmp, path, replace)
     except OSError as error:
-        if error.errno in (errno.ENOSPC, errno.EDQUOT if hasattr(errno, "EDQUOT") else errno.ENOSPC, errno.EROFS,
-                           errno.EACCES, errno.EFBIG):
+        if error.errno in _USER_WRITE_ERRORS:
             raise RRLSRNError(f"could not write {path}: {error.strerror}; nothing was written.") from None
         raise
     finally:

@@ -108,8 +108,8 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.spacingFromNameButton.connect("clicked(bool)", self.onSpacingFromName)
         self.ui.detectDevicesButton.connect("clicked(bool)", self.onDetectDevices)
         self.ui.applyButton.connect("clicked(bool)", self.onApplyOrCancel)
-        self.ui.segmentSelector.connect("currentNodeChanged(vtkMRMLNode*)", self._onSegmentationChanged)
-        self.ui.segmentSelector.connect("currentSegmentChanged(QString)", self._onSegmentChanged)
+        self.ui.segmentSelector.connect("currentNodeChanged(vtkMRMLNode*)", self._onSegmentSelectionChanged)
+        self.ui.segmentSelector.connect("currentSegmentChanged(QString)", self._onSegmentSelectionChanged)
         self.ui.weightsPathLineEdit.connect("currentPathChanged(QString)", self._onWeightsChanged)
         self.initializeParameterNode()
 
@@ -197,18 +197,14 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         if self._parameterNode is not None:
             self._parameterNode.weightsPath = weights_argument(path)
 
-    def _onSegmentationChanged(self, node) -> None:
-        if self._parameterNode is not None:
-            with slicer.util.NodeModify(self._parameterNode.parameterNode):
-                self._parameterNode.segmentation = node
-                self._parameterNode.segmentId = brain_segment_id(node, self.ui.segmentSelector.currentSegmentID())
-
-    def _onSegmentChanged(self, segmentId) -> None:
+    def _onSegmentSelectionChanged(self, *_) -> None:
+        """Either of the selector's signals: the segmentation and segment in use are what it shows,
+        a segment that is not in that segmentation (None, empty, another node) being none."""
         if self._parameterNode is not None:
             node = self.ui.segmentSelector.currentNode()
             with slicer.util.NodeModify(self._parameterNode.parameterNode):
                 self._parameterNode.segmentation = node
-                self._parameterNode.segmentId = brain_segment_id(node, segmentId)
+                self._parameterNode.segmentId = brain_segment_id(node, self.ui.segmentSelector.currentSegmentID())
 
     def _say(self, message: str, error: bool = False) -> None:
         self.ui.statusLabel.text = message

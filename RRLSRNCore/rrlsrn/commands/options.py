@@ -16,36 +16,30 @@ def parse_point(text: str) -> tuple[float, float, float]:
     return values
 
 
-def positive_int(text: str) -> int:
+def _number(text: str, convert, valid, expected: str):
+    """``convert(text)`` if it parses and is ``valid``, else the argparse error naming what was expected."""
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not valid(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An integer ≥ 1 (argparse type)."""
+    return _number(text, int, lambda v: v >= 1, "a positive integer")
 
 
 def index(text: str) -> int:
     """An index from 0 (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an index 0, 1, 2, …, got {text!r}")
-    return value
+    return _number(text, int, lambda v: v >= 0, "an index 0, 1, 2, …")
 
 
 def margin_mm(text: str) -> float:
     """A finite distance ≥ 0 in mm (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"expected a margin of 0 mm or more, got {text!r}")
-    return value
+    return _number(text, float, lambda v: math.isfinite(v) and v >= 0, "a margin of 0 mm or more")
 
 
 def add_geometry_options(parser: argparse.ArgumentParser) -> None:

@@ -129,7 +129,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..inference import check_finite_model, upscale_file
-    from ..publish import is_temporary, same_folder
+    from ..publish import is_temporary, same_file
     from ..training import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
     from ..weights import load_model, shipped_weights
 
@@ -145,7 +145,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     target.mkdir(parents=True, exist_ok=True)  # named with --output-dir: created if need be
     files = [p for p in find_volumes([str(source)], list(DEFAULT_EXCLUDES))
              if not p.name.startswith(".") and not is_temporary(p)  # hidden files, a killed run's temporaries
-             and not (same_folder(p.parent, target) and OUTPUT_NAME.search(p.name))]  # this tool's own outputs
+             and not (same_file(p.parent, target) and OUTPUT_NAME.search(p.name))]  # this tool's own outputs
     outputs: dict[Path, list[Path]] = {}
     for path in files:
         stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]

@@ -18,7 +18,7 @@ import vtk
 from vtk.util import numpy_support
 
 from rrlsrn.errors import RRLSRNError
-from rrlsrn.io import spacing_from_name
+from rrlsrn.io import header_lost_spacing, spacing_from_name
 from rrlsrn.jobs import UpscaleJob, UpscaleSettings
 
 from .core import core_path
@@ -162,8 +162,7 @@ class RRLSRNLogic:
         named = self.spacing_in_name(volume_node)
         if named is None or volume_node.GetImageData() is None:
             return None
-        spacing = volume_node.GetSpacing()
-        if not np.allclose(spacing, 1.0) or np.allclose(named, spacing):
+        if not header_lost_spacing(volume_node.GetSpacing(), named):
             return None
         return ("The header says 1 × 1 × 1 mm voxels but the file name says "
                 f"{' × '.join(f'{s:g}' for s in named)} mm: press \"Use spacing from file name\" before you go on.")
