@@ -14,7 +14,7 @@ from rrlsrn.cli import main
 from rrlsrn.degrade import cubic_spline_upsample
 from rrlsrn.evaluation import EvalSettings, evaluate_volumes, region_masks, score, summarise, write_report
 from rrlsrn.geometry import Grid
-from rrlsrn.inference import super_resolve_slices
+from rrlsrn.runner import super_resolve_slices
 from rrlsrn.weights import load_model, shipped_weights
 
 

@@ -7,8 +7,8 @@ import torch
 from rrlsrn import io
 from rrlsrn.errors import RRLSRNError
 from rrlsrn.geometry import Grid
-from rrlsrn.inference import (UpscaleJob, UpscaleSettings, _forward, resolve_device, super_resolve_slices, upscale_file,
-                              upscale_image)
+from rrlsrn.inference import UpscaleJob, UpscaleSettings, upscale_file, upscale_image
+from rrlsrn.runner import _forward, resolve_device, super_resolve_slices
 from rrlsrn.models import RRLSRN
 from rrlsrn.weights import load_model
 from test_geometry import oblique_image
@@ -105,12 +105,12 @@ def test_a_full_mask_on_the_same_oblique_grid_keeps_every_voxel():
 def test_out_of_memory_backs_off_to_smaller_batches_and_tiles(monkeypatch, random_weights):
     """A device that runs out of memory above one slice in 128-pixel tiles: the result is still
     the same as one pass; at one slice in 64-pixel tiles it gives up with one sentence."""
-    from rrlsrn import inference
+    from rrlsrn import runner
 
     model = load_model(random_weights)
     slices = np.random.default_rng(0).random((5, 80, 72), dtype=np.float32)
     expected = super_resolve_slices(model, slices, "cpu", batch_size=4, tile=512)
-    real_forward, calls = inference._forward, []
+    real_forward, calls = runner._forward, []
 
     def forward(model, batch, tile):
         calls.append((batch.shape[0], tile))
@@ -118,10 +118,10 @@ def test_out_of_memory_backs_off_to_smaller_batches_and_tiles(monkeypatch, rando
             raise torch.OutOfMemoryError("simulated")
         return real_forward(model, batch, tile)
 
-    monkeypatch.setattr(inference, "_forward", forward)
+    monkeypatch.setattr(runner, "_forward", forward)
     out = super_resolve_slices(model, slices, "cpu", batch_size=4, tile=512)
     assert np.allclose(out, expected, atol=1e-4)
     assert calls[:6] == [(4, 512), (2, 512), (1, 512), (1, 256), (1, 128), (1, 128)]
-    monkeypatch.setattr(inference, "_forward", lambda *a: (_ for _ in ()).throw(torch.OutOfMemoryError("x")))
+    monkeypatch.setattr(runner, "_forward", lambda *a: (_ for _ in ()).throw(torch.OutOfMemoryError("x")))
     with pytest.raises(RRLSRNError, match="out of memory"):
         super_resolve_slices(model, slices, "cpu", batch_size=2, tile=128)

@@ -24,7 +24,8 @@ import torch
 
 from . import __version__, io
 from .degrade import cubic_spline_upsample
-from .inference import UpscaleSettings, model_input, prepare_model, resolve_device, super_resolve_slices, upscale_image
+from .inference import UpscaleSettings, upscale_image
+from .runner import model_input, prepare_model, resolve_device, super_resolve_slices
 from .models import RRLSRN, SRCNN
 from .weights import load_model, shipped_weights
 

@@ -22,7 +22,8 @@ from .degrade import cubic_spline_upsample, kspace_downsample
 from .errors import RRLSRNError
 from .evaluation import EvalSettings, markdown_table, plot_figure, region_masks, score, select_slices, summarise
 from .geometry import Grid
-from .inference import UpscaleSettings, resolve_device, upscale_image
+from .inference import UpscaleSettings, upscale_image
+from .runner import resolve_device
 from .intensity import Normalisation
 from .weights import load_model, shipped_weights
 

@@ -40,7 +40,7 @@ from . import io
 from .degrade import bicubic_upsample, cubic_spline_upsample, kspace_resample_axis, simulate_lr
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
-from .inference import resolve_device, super_resolve_slices
+from .runner import resolve_device, super_resolve_slices
 from .intensity import TISSUE, Normalisation
 from .weights import load_lapsrn_mat, load_model, shipped_weights
 

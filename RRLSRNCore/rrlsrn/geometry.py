@@ -106,19 +106,29 @@ def anatomical_plane(grid: Grid, slice_axis: int) -> str:
     return ("Sagittal", "Coronal", "Axial")[int(np.argmax(np.abs(normal)))]
 
 
-def upsampled_grid(grid: Grid, factors: Sequence[int]) -> Grid:
-    """The grid of an image upsampled by integer ``factors`` along (i, j, k), same corner bounds.
+def resized_grid(grid: Grid, size: Sequence[int]) -> Grid:
+    """The grid of ``size`` voxels covering exactly ``grid``'s voxel-corner box (any ratio per axis).
 
-    IJK→LPS_out = IJK→LPS_in @ U with U = diag(1/f) and U[a, 3] = (1/f_a − 1)/2.
+    With f = size/n per axis: IJK→LPS_out = IJK→LPS_in @ U, U = diag(1/f), U[a, 3] = (1/f_a − 1)/2.
     """
-    f = np.asarray(factors, float)
+    f = np.asarray(size, float) / np.asarray(grid.size, float)
     u = np.eye(4)
     u[:3, :3] = np.diag(1.0 / f)
     u[:3, 3] = (1.0 / f - 1.0) / 2.0
     origin = (grid.matrix @ u)[:3, 3]
-    return Grid(tuple(int(n * k) for n, k in zip(grid.size, factors)),
-                tuple(float(s / k) for s, k in zip(grid.spacing, factors)),
+    return Grid(tuple(int(n) for n in size), tuple(float(s / k) for s, k in zip(grid.spacing, f)),
                 tuple(float(o) for o in origin), grid.direction)
+
+
+def upsampled_grid(grid: Grid, factors: Sequence[int]) -> Grid:
+    """The grid of an image upsampled by integer ``factors`` along (i, j, k), same corner bounds."""
+    return resized_grid(grid, [n * k for n, k in zip(grid.size, factors)])
+
+
+def through_plane_size(n: int, factor: float) -> int:
+    """Slices after restoring ``n`` thick slices by ``factor``: ``round(n·factor)``, so a factor that
+    is not an integer is honoured as closely as a whole number of slices over the same extent allows."""
+    return max(int(round(n * factor)), n + 1)
 
 
 def in_plane_factors(slice_axis: int, scale: int) -> tuple[int, int, int]:

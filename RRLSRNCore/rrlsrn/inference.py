@@ -1,6 +1,7 @@
-"""Super-resolution of volumes: slices stream through the model in batches, tiles when large.
+"""Super-resolution of volumes and files (``rrlsrn upscale``): in-plane here, through-plane in
+:mod:`rrlsrn.through_plane`, each run over slices by :mod:`rrlsrn.runner`.
 
-The path is: image → slices across the slice axis → normalised batch → model → batch →
+The in-plane path is: image → slices across the slice axis → normalised batch → model → batch →
 un-normalised output slices → image on :func:`rrlsrn.geometry.upsampled_grid`.
 """
 from __future__ import annotations
@@ -18,96 +19,11 @@ from .errors import RRLSRNError
 from .geometry import Grid, bounding_box_with_margin, choose_slice_axis, in_plane_factors, upsampled_grid
 from .intensity import Normalisation
 from .jobs import UpscaleJob, UpscaleSettings  # noqa: F401  (UpscaleSettings: part of this module's API)
+from .runner import resolve_device, super_resolve_slices
+from .through_plane import restore_image
 from .weights import load_model, shipped_weights
 
 Progress = Callable[[int, int], None]
-DEVICES = ("auto", "cpu", "cuda", "mps")
-# Receptive-field margin (low-resolution pixels) kept around each tile: 12 3×3 convs reach
-# 12 px per ×2 level; 32 covers a ×8 cascade, so tiled output equals untiled output.
-TILE_OVERLAP = 32
-
-
-def resolve_device(name: str = "auto") -> torch.device:
-    """``auto`` → CUDA if available, else Apple MPS, else CPU; an unavailable choice is an error."""
-    if name not in DEVICES:
-        raise RRLSRNError(f"device must be one of {', '.join(DEVICES)}, not {name!r}.")
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        raise RRLSRNError(f"device {name} was asked for but is not available on this machine.")
-    return torch.device(name)
-
-
-def prepare_model(model: nn.Module, device: torch.device) -> nn.Module:
-    """``model`` (in place) on ``device``, in eval mode and channels-last memory format, which
-    made RRLSRN's convolutions 26–40 % faster on the project's CPU (docs/PERFORMANCE.md)."""
-    return model.to(device, memory_format=torch.channels_last).eval()
-
-
-def model_input(slices: np.ndarray, device: torch.device) -> torch.Tensor:
-    """A batch ``(N, h, w)`` of normalised slices as the model's ``(N, 1, h, w)`` input tensor."""
-    return torch.from_numpy(np.ascontiguousarray(slices, np.float32))[:, None].to(device).contiguous(
-        memory_format=torch.channels_last)
-
-
-def _forward(model: nn.Module, batch: torch.Tensor, tile: int) -> torch.Tensor:
-    """Model output for ``batch`` (N, 1, h, w), computed in overlapping tiles of ``tile`` px."""
-    h, w = batch.shape[-2:]
-    if h <= tile and w <= tile:
-        return model(batch)
-    s = model.scale
-    out = batch.new_empty(batch.shape[0], 1, h * s, w * s)
-    step = max(tile - 2 * TILE_OVERLAP, 1)
-    for y0 in range(0, h, step):
-        for x0 in range(0, w, step):
-            y1, x1 = min(y0 + step, h), min(x0 + step, w)
-            py0, px0 = max(y0 - TILE_OVERLAP, 0), max(x0 - TILE_OVERLAP, 0)
-            py1, px1 = min(y1 + TILE_OVERLAP, h), min(x1 + TILE_OVERLAP, w)
-            part = model(batch[..., py0:py1, px0:px1])
-            out[..., y0 * s:y1 * s, x0 * s:x1 * s] = part[..., (y0 - py0) * s:(y1 - py0) * s,
-                                                          (x0 - px0) * s:(x1 - px0) * s]
-    return out
-
-
-def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.device | str = "cpu",
-                         batch_size: int | None = None, tile: int = 512, normalisation: Normalisation | None = None,
-                         out: np.ndarray | None = None, progress: Progress | None = None) -> np.ndarray:
-    """Super-resolve a stack of 2D slices ``(N, h, w)`` → ``(N, s·h, s·w)`` float32.
-
-    ``normalisation`` maps the slices' intensities to the model's [0, 1] and back (identity
-    when None). On CUDA, float16 autocast is used. An out-of-memory batch is retried with half
-    as many slices, then smaller tiles. ``batch_size`` None: 1 on CPU (measured fastest
-    there by ``rrlsrn benchmark``), 16 on a GPU.
-    """
-    device = torch.device(device)
-    batch_size = batch_size or (1 if device.type == "cpu" else 16)
-    s = model.scale
-    n, h, w = slices.shape
-    if out is None:
-        out = np.empty((n, h * s, w * s), np.float32)
-    norm = normalisation or Normalisation(0.0, 1.0)
-    model = prepare_model(model, device)
-    amp = torch.autocast("cuda", dtype=torch.float16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
-    start = 0
-    while start < n:
-        stop = min(start + batch_size, n)
-        batch = model_input(norm.apply(np.asarray(slices[start:stop])), device)
-        try:
-            with torch.inference_mode(), amp:
-                result = _forward(model, batch, tile).float()
-        except torch.OutOfMemoryError:
-            if batch_size == 1 and tile <= 64:
-                raise RRLSRNError("out of memory even with one slice per batch and small tiles.") from None
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
-            batch_size, tile = (batch_size // 2, tile) if batch_size > 1 else (1, tile // 2)
-            continue
-        out[start:stop] = norm.undo(result[:, 0].cpu().numpy())
-        start = stop
-        if progress:
-            progress(start, n)
-    return out
 
 
 def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings | None = None,
@@ -168,21 +84,50 @@ def apply_mask(image: sitk.Image, mask: sitk.Image) -> sitk.Image:
     return sitk.Multiply(image, inside)
 
 
-def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Progress | None = None) -> Path:
+def super_resolve(image: sitk.Image, model: nn.Module | None, through_plane_model: nn.Module | None,
+                  settings: UpscaleSettings, progress: Progress | None = None) -> sitk.Image:
+    """Through-plane restoration (``settings.through_plane`` > 1), then in-plane super-resolution
+    (``settings.scale`` > 1): that order costs least, the in-plane model seeing the new slices.
+    With both stages, progress is reported in thousandths of each stage."""
+    stages = []
+    if settings.through_plane > 1:
+        stages.append(lambda img, report: restore_image(img, through_plane_model, settings, report))
+    if settings.scale > 1:
+        stages.append(lambda img, report: upscale_image(img, model, settings, report))
+    for number, stage in enumerate(stages):
+        report = progress
+        if progress and len(stages) > 1:  # one stage reports its own counts (slices, or planes)
+            report = lambda done, total, k=number: progress(int(1000 * (k + done / total)), 1000 * len(stages))  # noqa: E731
+        image = stage(image, report)
+    return image
+
+
+def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Progress | None = None,
+                 through_plane_model: nn.Module | None = None) -> Path:
     """``rrlsrn upscale``: read, optionally crop to the mask and zero outside it, super-resolve,
     write (verified, never replacing an input or, without ``job.overwrite``, an existing file).
-    ``model``: an already loaded model (batch runs); else ``job.weights`` or the shipped one."""
+    ``model`` / ``through_plane_model``: already loaded models (batch runs); else those of the
+    job's weights or the shipped ones."""
     settings = job.settings
-    output_path = io.check_output_path(job.output, job.overwrite, inputs=[job.input, job.mask, job.weights])
+    output_path = io.check_output_path(job.output, job.overwrite, inputs=[job.input, job.mask, job.weights, job.through_plane_weights])
     if job.crop_margin_mm is not None and job.mask is None:
         raise RRLSRNError("--crop-to-mask needs --mask.")
     if job.crop_margin_mm is not None and not (np.isfinite(job.crop_margin_mm) and job.crop_margin_mm >= 0):
         raise RRLSRNError(f"--crop-to-mask takes a margin of 0 mm or more, not {job.crop_margin_mm}.")
     image = io.read_volume(job.input, job.spacing, job.spacing_in_name, job.volume, job.component)
     io.check_geometry_writable(image, output_path)
-    if model is None:
+    if settings.scale == 1 and settings.through_plane <= 1:
+        raise RRLSRNError("--scale 1 keeps the in-plane grid: give --through-plane F too, or there is nothing to do.")
+    if settings.scale > 1 and model is None:
         model = load_model(job.weights or shipped_weights("rrlsrn"), settings.scale)
-    check_finite_model(model, job.weights or "the model")
+    if settings.scale > 1:
+        check_finite_model(model, job.weights or "the model")
+    if settings.through_plane > 1 and through_plane_model is None:
+        through_plane_model = load_model(job.through_plane_weights or shipped_weights("through_plane"))
+    if settings.through_plane > 1:
+        check_finite_model(through_plane_model, job.through_plane_weights or "the through-plane model")
+        if through_plane_model.scale != 1:
+            raise RRLSRNError(f"{job.through_plane_weights} holds an in-plane model, not a through-plane one.")
     mask = io.read_volume(job.mask, pickable=False) if job.mask is not None else None
     if mask is not None and (job.spacing is not None or job.spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
@@ -190,7 +135,7 @@ def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Prog
         raise RRLSRNError(f"the mask {job.mask} marks no voxel inside the image.")
     if job.crop_margin_mm is not None:
         image = crop_to_mask(image, mask, job.crop_margin_mm)
-    result = upscale_image(image, model, settings, progress)
+    result = super_resolve(image, model, through_plane_model, settings, progress)
     if not np.isfinite(sitk.GetArrayViewFromImage(result)).all():
         raise RRLSRNError("the super-resolution produced NaN or infinite values (broken weights?); nothing was written.")
     if mask is not None and job.zero_outside:

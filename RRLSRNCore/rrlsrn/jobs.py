@@ -19,13 +19,26 @@ ERROR_PREFIX = "rrlsrn: error: "  # stderr: the one sentence of a refusal, exit 
 
 @dataclass
 class UpscaleSettings:
-    """How to super-resolve a volume (the model-side options of ``rrlsrn upscale``)."""
+    """How to super-resolve a volume (the model-side options of ``rrlsrn upscale``).
+
+    ``scale``: in-plane magnification (1: keep the in-plane grid). ``through_plane``: factor by
+    which slices are added along the slice axis (1: none); the output has ``round(n·F)`` slices.
+    """
 
     scale: int = 2
     slice_axis: str = "auto"
     device: str = "auto"
     batch_size: int | None = None  # None: 1 on CPU (measured fastest there), 16 on a GPU
     tile: int = 512
+    through_plane: float = 1.0
+    slice_thickness: float | None = None  # mm; None: the slice spacing (no gap, no overlap)
+    slice_profile: str = "gaussian"
+    consistency: bool = True  # the output, re-measured with the slice profile, reproduces the input
+
+    def output_suffix(self) -> str:
+        """What ``rrlsrn upscale --output-dir`` appends to a name: ``_SRx2``, ``_SRz4``, ``_SRx2z2.5``."""
+        z = f"z{self.through_plane:g}" if self.through_plane > 1 else ""
+        return f"_SR{f'x{self.scale}' if self.scale > 1 or not z else ''}{z}"
 
 
 @dataclass
@@ -45,6 +58,7 @@ class UpscaleJob:
     overwrite: bool = False
     volume: int | None = None
     component: int | None = None
+    through_plane_weights: str | None = None  # None: the shipped through-plane model
 
     def __post_init__(self) -> None:
         self.input, self.output = Path(self.input), Path(self.output)
@@ -58,6 +72,11 @@ class UpscaleJob:
                 s.slice_axis, "--device", s.device, "--tile", str(s.tile)]
         args += ["--batch-size", str(s.batch_size)] if s.batch_size else []
         args += ["--weights", self.weights] if self.weights else []
+        if s.through_plane > 1:
+            args += ["--through-plane", repr(float(s.through_plane)), "--slice-profile", s.slice_profile]
+            args += ["--slice-thickness", repr(float(s.slice_thickness))] if s.slice_thickness is not None else []
+            args += [] if s.consistency else ["--no-consistency"]
+            args += ["--through-plane-weights", self.through_plane_weights] if self.through_plane_weights else []
         args += ["--mask", str(self.mask)] if self.mask is not None else []
         args += ["--crop-to-mask", repr(float(self.crop_margin_mm))] if self.crop_margin_mm is not None else []
         args += ["--keep-outside"] if self.mask is not None and not self.zero_outside else []

@@ -24,7 +24,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from . import io
+from . import io, slice_profile
 from .degrade import (AcquisitionMix, acquire, cubic_spline_upsample, rician_noise, sample_acquisition, simulate_lr,
                       zero_fill_interpolate)
 from .errors import RRLSRNError
@@ -44,6 +44,7 @@ class TrainConfig:
     inputs: list[str] = field(default_factory=list)
     val: list[str] = field(default_factory=list)
     out: str = "runs/rrlsrn"
+    task: str = "in_plane"  # in_plane: ×scale in both plane axes; through_plane: restore thick slices
     recipe: str = "default"
     arch: str = "rrlsrn"
     scale: int = 2
@@ -60,6 +61,10 @@ class TrainConfig:
     acquisition: dict = field(default_factory=dict)
     zero_fill_fraction: float = 0.0
     zero_fill_min: float = 0.5
+    # through_plane: per batch a slice spacing ratio, per patch a profile and a thickness/spacing factor
+    ratios: list[int] = field(default_factory=lambda: [2, 3, 4, 5, 6, 7, 8])
+    profiles: list[str] = field(default_factory=lambda: ["gaussian", "rect"])
+    thickness_factor: list[float] = field(default_factory=lambda: [0.8, 1.25])
     patch_size: int = 64
     batch_size: int = 16
     epochs: int = 20
@@ -74,6 +79,8 @@ class TrainConfig:
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
 
     def model_config(self) -> dict:
+        if self.arch == "through_plane":
+            return {}
         if self.arch == "srcnn":
             return {"scale": self.scale}
         return {"scale": self.scale, "feature_upconv_kernel": self.feature_upconv_kernel,
@@ -249,6 +256,46 @@ def make_lr(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> t
     return lr
 
 
+def through_plane_pair(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator,
+                       ratio: int | None = None, profile: str | None = None,
+                       thickness_factor: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input, target) for the through-plane task: the last axis of each HR patch measured as thick
+    slices (spacing ``ratio`` samples, thickness ``ratio × thickness_factor``, a slice profile from
+    ``cfg.profiles``), Rician noise up to ``cfg.noise_max``, then cubic-spline interpolated back;
+    the target is the patch cut to a multiple of the ratio. Unset arguments are drawn."""
+    pick = lambda options: options[int(torch.randint(len(options), (1,), generator=generator))]  # noqa: E731
+    ratio = ratio or pick(cfg.ratios)
+    width = hr.shape[-1] // ratio * ratio
+    target = hr[..., :width].contiguous()
+    inputs = torch.empty_like(target)
+    for i in range(target.shape[0]):
+        lo, hi = cfg.thickness_factor
+        factor = thickness_factor or lo + (hi - lo) * torch.rand(1, generator=generator).item()
+        thick = slice_profile.thick_slices(target[i], width // ratio, ratio * factor, profile or pick(cfg.profiles))
+        thick = rician_noise(thick, cfg.noise_max * torch.rand(1, generator=generator).item(), generator)
+        inputs[i] = slice_profile.interpolate(thick, width)
+    return inputs, target
+
+
+def training_pair(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """(model input, target) for one batch of HR patches, by the run's task."""
+    if cfg.task == "through_plane":
+        return through_plane_pair(hr, cfg, generator)
+    hr = zero_fill_targets(hr, cfg, generator)
+    return make_lr(hr, cfg, generator), hr
+
+
+def validation_sets(val_hr: torch.Tensor, cfg: TrainConfig) -> list[tuple[str, torch.Tensor, np.ndarray]]:
+    """The fixed validation inputs, each with a name and the spline's output: in-plane, bicubic
+    ("") and k-space LR; through-plane, ×4 slices of Gaussian ("") and rectangular profile."""
+    if cfg.task == "through_plane":
+        sets = [(name, through_plane_pair(val_hr, cfg, torch.Generator().manual_seed(0), 4, profile, 1.0)[0])
+                for name, profile in (("", "gaussian"), ("rect", "rect"))]
+        return [(name, x, x[:, 0].numpy()) for name, x in sets]
+    sets = [(name, simulate_lr(val_hr, degradation, cfg.scale)) for name, degradation in (("", "bicubic"), ("kspace", "kspace"))]
+    return [(name, x, cubic_spline_upsample(x[:, 0].numpy(), cfg.scale)) for name, x in sets]
+
+
 def validation_slices(paths: list[Path], per_volume: int, scale: int, patch: int = 128) -> torch.Tensor:
     """Fixed validation HR crops: the ``per_volume`` most tissue-rich axial-ish slices of each
     volume (across numpy axis 0), centre-cropped to ``patch``² around their tissue."""
@@ -373,6 +420,10 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
     from tqdm import tqdm
 
     rank, world = _distributed()
+    if cfg.task not in ("in_plane", "through_plane"):
+        raise RRLSRNError(f"task must be in_plane or through_plane, not {cfg.task!r}.")
+    if (cfg.task == "through_plane") != (cfg.arch == "through_plane"):
+        raise RRLSRNError("the through_plane task and the through_plane architecture go together.")
     if cfg.batch_size % world:
         raise RRLSRNError(f"batch size {cfg.batch_size} does not split over {world} processes.")
     if cfg.threads:
@@ -409,10 +460,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
     val_paths = find_volumes(cfg.val, cfg.exclude) if cfg.val else []
     val_hr = validation_slices(val_paths, cfg.val_slices, cfg.scale) if rank == 0 and val_paths else None
     if val_hr is not None:
-        val_lr = simulate_lr(val_hr, "bicubic", cfg.scale)
-        spline = psnr_ssim(cubic_spline_upsample(val_lr[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
-        val_lr_k = simulate_lr(val_hr, "kspace", cfg.scale)
-        spline_k = psnr_ssim(cubic_spline_upsample(val_lr_k[:, 0].numpy(), cfg.scale), val_hr[:, 0].numpy())
+        val_sets = [(name, x, psnr_ssim(spline, val_hr[:, 0].numpy())) for name, x, spline in validation_sets(val_hr, cfg)]
     loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
     # Every rank draws the same global batch and trains on its share, so N processes follow the
     # same loss curve as one process with the same global batch (sampling is cheap next to the model).
@@ -427,9 +475,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
                      disable=not progress or rank != 0 or not sys.stderr.isatty())
         for step in steps:
             hr = augment(sampler.sample(cfg.batch_size, generator), generator, cfg.hr_noise_max)
-            hr = zero_fill_targets(hr, cfg, generator)
-            lr = make_lr(hr, cfg, generator)
-            loss = loss_fn(net(lr[mine].to(device)), hr[mine].to(device))
+            inputs, hr = training_pair(hr, cfg, generator)
+            loss = loss_fn(net(inputs[mine].to(device)), hr[mine].to(device))
             if not torch.isfinite(loss):
                 raise RRLSRNError(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
                                   "lower the learning rate.")
@@ -447,20 +494,22 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
             # Plain Python numbers only: checkpoints and weights are read back with weights_only=True.
             row = {"epoch": epoch + 1, "step": (epoch + 1) * cfg.steps_per_epoch, "train_loss": float(np.mean(losses)),
                    "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t0, 2),
-                   "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": "",
-                   "val_kspace_psnr": "", "spline_kspace_psnr": ""}
+                   "val_psnr": "", "val_ssim": "", "spline_psnr": "", "spline_ssim": ""}
+            second = "rect" if cfg.task == "through_plane" else "kspace"
+            row.update({f"val_{second}_psnr": "", f"spline_{second}_psnr": ""})
             if val_hr is not None:
                 model.eval()
-                with torch.inference_mode():
-                    pred = torch.cat([model(b.to(device)).cpu() for b in val_lr.split(16)])
-                    pred_k = torch.cat([model(b.to(device)).cpu() for b in val_lr_k.split(16)])
-                v = psnr_ssim(pred[:, 0].numpy(), val_hr[:, 0].numpy())
-                vk = psnr_ssim(pred_k[:, 0].numpy(), val_hr[:, 0].numpy())
-                row.update(val_psnr=round(float(v[0]), 3), val_ssim=round(float(v[1]), 4),
-                           spline_psnr=round(float(spline[0]), 3), spline_ssim=round(float(spline[1]), 4),
-                           val_kspace_psnr=round(float(vk[0]), 3), spline_kspace_psnr=round(float(spline_k[0]), 3))
-            # best.pt: the best mean of the bicubic and k-space validation PSNRs
-            score = (row["val_psnr"] + row["val_kspace_psnr"]) / 2 if row["val_psnr"] != "" else -row["train_loss"]
+                for name, x, spline in val_sets:
+                    with torch.inference_mode():
+                        pred = torch.cat([model(b.to(device)).cpu() for b in x.split(16)])
+                    v = psnr_ssim(pred[:, 0].numpy(), val_hr[:, 0].numpy())
+                    if name:
+                        row.update({f"val_{name}_psnr": round(float(v[0]), 3), f"spline_{name}_psnr": round(float(spline[0]), 3)})
+                    else:
+                        row.update(val_psnr=round(float(v[0]), 3), val_ssim=round(float(v[1]), 4),
+                                   spline_psnr=round(float(spline[0]), 3), spline_ssim=round(float(spline[1]), 4))
+            # best.pt: the best mean of the two validation sets' PSNRs
+            score = (row["val_psnr"] + row[f"val_{second}_psnr"]) / 2 if row["val_psnr"] != "" else -row["train_loss"]
             meta = {"epoch": epoch + 1, "steps": row["step"], "recipe": cfg.recipe, "degradation": cfg.degradation,
                     "val_psnr": row["val_psnr"], "spline_psnr": row["spline_psnr"]}
             save_weights(model, out / "last.pt", cfg.arch, cfg.model_config(), meta)
@@ -507,7 +556,10 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=float, metavar="MINUTES",
                    help="stop after the epoch that ends past this time (resume later with --resume)")
     p.add_argument("--recipe", choices=("default", "paper"))
-    p.add_argument("--arch", choices=("rrlsrn", "srcnn"))
+    p.add_argument("--task", choices=("in_plane", "through_plane"),
+                   help="in_plane: x--scale in both plane axes; through_plane: restore thick slices along one "
+                   "axis (with --arch through_plane)")
+    p.add_argument("--arch", choices=("rrlsrn", "srcnn", "through_plane"))
     p.add_argument("--scale", type=int, choices=(2, 4, 8))
     p.add_argument("--feature-upconv-kernel", type=int, choices=(3, 4))
     p.add_argument("--no-feature-upconv", dest="feature_upconv", action="store_false", default=None,

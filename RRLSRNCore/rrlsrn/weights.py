@@ -18,7 +18,7 @@ from .io import atomic_path
 from .models import RRLSRN, Cascade, build_model
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
-SHIPPED = {"rrlsrn": "rrlsrn_x2.pt", "srcnn": "srcnn_x2.pt"}
+SHIPPED = {"rrlsrn": "rrlsrn_x2.pt", "srcnn": "srcnn_x2.pt", "through_plane": "rrlsrn_through_plane.pt"}
 
 
 def sha256_of(path: Path | str) -> str:
@@ -30,7 +30,7 @@ def sha256_of(path: Path | str) -> str:
 
 
 def shipped_weights(arch: str = "rrlsrn") -> Path:
-    """Path of the ×2 weights shipped inside the package for ``arch``."""
+    """Path of the weights shipped inside the package for ``arch`` (×2 in-plane, or through-plane)."""
     path = SHIPPED_DIR / SHIPPED[arch]
     if not path.exists():
         raise RRLSRNError(f"the shipped {arch} weights are missing from the installation ({path}).")

@@ -2,7 +2,7 @@
 
     python docs/results/bf16.py --weights RRLSRNCore/rrlsrn/weights/rrlsrn_x2.pt --out docs/results/bf16/shipped.json
 
-Speed: LR 128² → 256², batch 1 and 8, channels-last (as `inference.prepare_model`), inference
+Speed: LR 128² → 256², batch 1 and 8, channels-last (as `runner.prepare_model`), inference
 mode, median of 3 runs of 8 slices after a warm-up, `--threads` torch threads. PSNR: the
 `rrlsrn evaluate` protocol (brain region, data range 1) on the validation volumes and the dev
 stacks, `--max-slices` evenly spaced scored slices each (bf16 is slow on CPUs without native
@@ -26,7 +26,7 @@ import torch
 from rrlsrn.benchmark import machine
 from rrlsrn.degrade import simulate_lr
 from rrlsrn.evaluation import EvalSettings, hr_slices, region_masks, score
-from rrlsrn.inference import model_input, prepare_model
+from rrlsrn.runner import model_input, prepare_model
 from rrlsrn.weights import load_model
 
 DATA = Path(os.environ.get("RRLSRN_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))

@@ -42,6 +42,16 @@ def margin_mm(text: str) -> float:
     return _number(text, float, lambda v: math.isfinite(v) and v >= 0, "a margin of 0 mm or more")
 
 
+def factor_above_one(text: str) -> float:
+    """A finite factor > 1 (argparse type)."""
+    return _number(text, float, lambda v: math.isfinite(v) and v > 1, "a factor above 1, e.g. 4 or 2.5")
+
+
+def thickness_mm(text: str) -> float:
+    """A finite length > 0 in mm (argparse type)."""
+    return _number(text, float, lambda v: math.isfinite(v) and v > 0, "a thickness above 0 mm")
+
+
 def add_geometry_options(parser: argparse.ArgumentParser) -> None:
     """Options that fix how an input volume is read (shared by commands that read volumes)."""
     parser.add_argument("--spacing", metavar="X,Y,Z", help="override the header's voxel spacing (mm, "

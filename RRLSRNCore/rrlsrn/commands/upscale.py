@@ -12,21 +12,24 @@ import time
 from ..errors import RRLSRNError
 from ..geometry import AXIS_NAMES
 from ..progress import progress_bar
-from .options import add_geometry_options, index, margin_mm, positive_int
+from .options import add_geometry_options, factor_above_one, index, margin_mm, positive_int, thickness_mm
 
-OUTPUT_NAME = re.compile(r"_SRx\d+\.nii\.gz$", re.IGNORECASE)  # what `upscale --output-dir` writes
+OUTPUT_NAME = re.compile(r"_SR(x\d+)?(z[\d.]+)?\.nii\.gz$", re.IGNORECASE)  # what `upscale --output-dir` writes
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
     up = sub.add_parser("upscale", help="super-resolve a volume", description="Super-resolve a volume "
-                        "in-plane (the two index axes other than the slice axis) and write it with "
-                        "the exact output geometry: voxel-corner bounds equal to the input's.")
+                        "in-plane (the two index axes other than the slice axis), across its slices "
+                        "(--through-plane), or both, and write it with the exact output geometry: "
+                        "voxel-corner bounds equal to the input's.")
     up.add_argument("input", nargs="?", help="NIfTI, NRRD, MHA file or DICOM series directory")
     up.add_argument("-o", "--output", help=".nii.gz, .nii, .nrrd or .mha")
     up.add_argument("--input-dir", help="batch: every volume file of this folder (masks/labels skipped)")
-    up.add_argument("--output-dir", help="batch: where <name>_SRx<scale>.nii.gz go; existing ones are skipped")
-    up.add_argument("--scale", type=int, choices=(2, 4, 8), default=2,
-                    help="in-plane magnification; ×4 and ×8 apply the ×2 model two and three times")
+    up.add_argument("--output-dir", help="batch: where <name>_SRx<scale>.nii.gz (_SRz<F>, _SRx<scale>z<F> with "
+                    "--through-plane) go; existing ones are skipped")
+    up.add_argument("--scale", type=int, choices=(1, 2, 4, 8),
+                    help="in-plane magnification; ×4 and ×8 apply the ×2 model two and three times; 1 keeps "
+                    "the in-plane grid (default: 2, or 1 with --through-plane)")
     up.add_argument("--weights", help="weights file (default: the shipped RRLSRN ×2 model)")
     up.add_argument("--slice-axis", choices=("auto",) + AXIS_NAMES, default="auto",
                     help="index axis across which slices are taken (auto: the one with the largest spacing)")
@@ -35,6 +38,20 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                     help="slices per forward pass (default: 1 on CPU, measured fastest there; 16 on a GPU)")
     up.add_argument("--tile", type=positive_int, default=512,
                     help="largest slice side (low-res px) run in one piece; larger slices are tiled")
+    tp = up.add_argument_group("through-plane (thick-slice stacks)")
+    tp.add_argument("--through-plane", type=factor_above_one, metavar="F",
+                    help="also restore the slice axis: F times as many slices over the same extent "
+                    "(round(n·F) slices, so F need not be an integer), by the through-plane model")
+    tp.add_argument("--slice-thickness", type=thickness_mm, metavar="MM",
+                    help="with --through-plane: the acquired slice thickness when it differs from the slice "
+                    "spacing (gaps, overlaps) (default: the slice spacing)")
+    tp.add_argument("--slice-profile", choices=("gaussian", "rect"), default="gaussian",
+                    help="with --through-plane: the slice profile (Gaussian of FWHM = thickness, or rectangular)")
+    tp.add_argument("--no-consistency", dest="consistency", action="store_false",
+                    help="with --through-plane: do not make the output, re-measured with the slice profile, "
+                    "reproduce the input slices")
+    tp.add_argument("--through-plane-weights", metavar="PATH",
+                    help="through-plane weights file (default: the shipped through-plane model)")
     up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
     up.add_argument("--crop-to-mask", type=margin_mm, metavar="MARGIN_MM",
                     help="crop to the mask's bounding box plus this margin before super-resolving")
@@ -83,14 +100,30 @@ def stop_when_stdin_closes(grace_s: float = 30.0) -> None:
 def upscale_job(args: argparse.Namespace, input_path=None, output_path=None):
     """The :class:`rrlsrn.jobs.UpscaleJob` that ``rrlsrn upscale``'s options describe."""
     from ..io import parse_spacing
-    from ..jobs import UpscaleJob, UpscaleSettings
+    from ..jobs import UpscaleJob
 
-    settings = UpscaleSettings(scale=args.scale, slice_axis=args.slice_axis, device=args.device,
-                               batch_size=args.batch_size, tile=args.tile)
-    return UpscaleJob(input_path or args.input, output_path or args.output, args.weights, settings, args.mask,
-                      args.crop_to_mask, not args.keep_outside, args.keep_dtype,
+    return UpscaleJob(input_path or args.input, output_path or args.output, args.weights, upscale_settings(args),
+                      args.mask, args.crop_to_mask, not args.keep_outside, args.keep_dtype,
                       parse_spacing(args.spacing) if args.spacing else None, args.spacing_from_name, args.overwrite,
-                      args.volume, args.component)
+                      args.volume, args.component, args.through_plane_weights)
+
+
+def upscale_settings(args: argparse.Namespace):
+    """The :class:`rrlsrn.jobs.UpscaleSettings` of the options, refusing through-plane options
+    given without ``--through-plane``."""
+    from ..jobs import UpscaleSettings
+
+    if args.through_plane is None:
+        given = [name for name, unset in (("--slice-thickness", args.slice_thickness is None),
+                                          ("--slice-profile", args.slice_profile == "gaussian"),
+                                          ("--no-consistency", args.consistency),
+                                          ("--through-plane-weights", args.through_plane_weights is None)) if not unset]
+        if given:
+            raise RRLSRNError(f"{' and '.join(given)} only apply with --through-plane F.")
+    scale = args.scale if args.scale is not None else (1 if args.through_plane else 2)
+    return UpscaleSettings(scale=scale, slice_axis=args.slice_axis, device=args.device, batch_size=args.batch_size,
+                           tile=args.tile, through_plane=args.through_plane or 1.0, slice_thickness=args.slice_thickness,
+                           slice_profile=args.slice_profile, consistency=args.consistency)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,12 +179,18 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     files = [p for p in find_volumes([str(source)], list(DEFAULT_EXCLUDES))
              if not p.name.startswith(".") and not is_temporary(p)  # hidden files, a killed run's temporaries
              and not (same_file(p.parent, target) and OUTPUT_NAME.search(p.name))]  # this tool's own outputs
+    settings = upscale_settings(args)
     outputs: dict[Path, list[Path]] = {}
     for path in files:
         stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
-        outputs.setdefault(target / f"{stem}_SRx{args.scale}.nii.gz", []).append(path)
-    model = load_model(args.weights or shipped_weights("rrlsrn"), args.scale)
-    check_finite_model(model, args.weights or "the shipped model")
+        outputs.setdefault(target / f"{stem}{settings.output_suffix()}.nii.gz", []).append(path)
+    model = through_plane_model = None
+    if settings.scale > 1:
+        model = load_model(args.weights or shipped_weights("rrlsrn"), settings.scale)
+        check_finite_model(model, args.weights or "the shipped model")
+    if settings.through_plane > 1:
+        through_plane_model = load_model(args.through_plane_weights or shipped_weights("through_plane"))
+        check_finite_model(through_plane_model, args.through_plane_weights or "the shipped through-plane model")
     done, skipped, failed = [], [], []
     for out, sources in outputs.items():
         if len(sources) > 1:  # a.nii.gz and a.nrrd: neither may silently take the other's place
@@ -164,7 +203,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
             continue
         try:
             with progress_bar(args.quiet, desc=path.name) as progress:
-                upscale_file(upscale_job(args, path, out), model, progress)
+                upscale_file(upscale_job(args, path, out), model, progress, through_plane_model)
             done.append(out)
         except RRLSRNError as error:
             failed.append((path, str(error)))
