@@ -108,3 +108,16 @@ def clicks(reference: np.ndarray, spacing) -> tuple[list, list]:
 
 def dice(a, b) -> float:
     return float(2 * (a & b).sum() / (a.sum() + b.sum()))
+
+
+@pytest.fixture(scope="session")
+def random_through_plane_weights(tmp_path_factory) -> Path:
+    """A valid but untrained through-plane weights file (for plumbing tests, not quality)."""
+    import torch
+
+    from rrlsrn.models import ThroughPlaneRRLSRN
+    from rrlsrn.weights import save_weights
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("weights") / "random_through_plane.pt"
+    return save_weights(ThroughPlaneRRLSRN(), path, "through_plane", {})

@@ -4,6 +4,7 @@ stderr (rrlsrn.jobs.error_line) and exit status 1; Ctrl-C and SIGTERM clean up a
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -16,14 +17,14 @@ from .jobs import error_line
 
 def build_parser() -> argparse.ArgumentParser:
     from . import benchmark, demo, evaluation, training
-    from .commands import brainmask, upscale
+    from .commands import brainmask, evaluate_through_plane, upscale
 
     parser = argparse.ArgumentParser(prog="rrlsrn", description="Deep robust residual super-resolution "
-                                     "of (fetal) brain MRI, in-plane ×2/×4.")
+                                     "of (fetal) brain MRI: in-plane ×2/×4/×8 and through-plane (thick slices).")
     parser.add_argument("--version", action="version", version=f"rrlsrn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for module in (upscale, brainmask, training, evaluation, benchmark, demo):
+    for module in (upscale, brainmask, training, evaluation, evaluate_through_plane, benchmark, demo):
         module.add_cli(sub)
     for command in sub.choices.values():
         command.formatter_class = DefaultsHelpFormatter
@@ -37,7 +38,9 @@ def _terminate(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     import SimpleITK as sitk
 
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.command_line = shlex.join(["rrlsrn", *argv])  # what reports record: the arguments given to main()
     sitk.ProcessObject.SetGlobalWarningDisplay(False)  # ITK's raw warnings; errors come as one sentence
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)

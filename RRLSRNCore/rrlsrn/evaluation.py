@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -138,9 +137,8 @@ def hr_slices(path: Path | str, settings: EvalSettings, notes: list | None = Non
     """The normalised, selected, even-cropped HR slices ``(N, h, w)`` of a volume (on the
     acquired grid with ``settings.grid == "acquired"``; ``notes`` then receives the matrix
     and the reason per axis)."""
-    from .training import read_data_volume
 
-    array = sitk.GetArrayFromImage(read_data_volume(path)).astype(np.float32)
+    array = sitk.GetArrayFromImage(io.read_data_volume(path)).astype(np.float32)
     array = Normalisation.fit(array).apply(array)
     slices = np.moveaxis(array, 2 - AXIS_NAMES.index(settings.slice_axis), 0)
     keep = select_slices(slices, settings)
@@ -368,8 +366,6 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import sys
-
     from .progress import progress_bar
     from .training import DEFAULT_EXCLUDES, find_volumes
 
@@ -385,7 +381,7 @@ def _run(args: argparse.Namespace) -> int:
         methods[name] = network_upsampler(load_model(weights, args.scale), device)
     with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
         records, example = evaluate_volumes(paths, methods, settings, progress)
-    report = write_report(records, example, settings, Path(args.out), shlex.join(["rrlsrn", *sys.argv[1:]]))
+    report = write_report(records, example, settings, Path(args.out), args.command_line)
     if not args.quiet:
         print(markdown_table(report["summary"]))
         print(f"wrote {Path(args.out) / 'metrics.csv'}, summary.md, figure.png")

@@ -406,3 +406,29 @@ def cast_like(array: np.ndarray, pixel_id: int) -> np.ndarray:
         finfo = np.finfo(dtype)
         return np.clip(array, finfo.min, finfo.max).astype(dtype)
     return array.astype(dtype)
+
+
+def _nifti_scaled(path: Path) -> bool:
+    """Whether a NIfTI-1 file stores integers with an intensity scaling (scl_slope ∉ {0, 1})."""
+    name = str(path).lower()
+    if not name.endswith((".nii", ".nii.gz")):
+        return False
+    with (gzip.open if name.endswith(".gz") else open)(path, "rb") as f:
+        header = f.read(348)
+    if len(header) < 348:
+        return False
+    order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
+    slope = float(np.frombuffer(header[112:116], order + "f4")[0])
+    return np.isfinite(slope) and slope not in (0.0, 1.0)
+
+
+def read_data_volume(path: Path | str) -> sitk.Image:
+    """A data-set volume for training and evaluation: :func:`read_volume`, except for NIfTI files with integer voxels and an intensity scaling
+    (``seg3d_T1w``, ``stroke_T2``): ITK returns them as float32 and the byte check then
+    takes them for truncated, so they are read by SimpleITK directly."""
+    try:
+        return read_volume(path)
+    except RRLSRNError:
+        if not _nifti_scaled(Path(path)):
+            raise
+        return sitk.ReadImage(str(path))

@@ -109,41 +109,11 @@ def find_volumes(items: list[str], exclude: list[str]) -> list[Path]:
     return found
 
 
-def _nifti_scaled(path: Path) -> bool:
-    """Whether a NIfTI-1 file stores integers with an intensity scaling (scl_slope ∉ {0, 1})."""
-    import gzip
-
-    name = str(path).lower()
-    if not name.endswith((".nii", ".nii.gz")):
-        return False
-    with (gzip.open if name.endswith(".gz") else open)(path, "rb") as f:
-        header = f.read(348)
-    if len(header) < 348:
-        return False
-    order = "<" if int.from_bytes(header[:4], "little") == 348 else ">"
-    slope = float(np.frombuffer(header[112:116], order + "f4")[0])
-    return np.isfinite(slope) and slope not in (0.0, 1.0)
-
-
-def read_data_volume(path: Path | str):
-    """``io.read_volume``, except for NIfTI files with integer voxels and an intensity scaling
-    (``seg3d_T1w``, ``stroke_T2``): ITK returns them as float32 and ``io``'s byte check then
-    takes them for truncated, so they are read by SimpleITK directly."""
-    import SimpleITK as sitk
-
-    try:
-        return io.read_volume(path)
-    except RRLSRNError:
-        if not _nifti_scaled(Path(path)):
-            raise
-        return sitk.ReadImage(str(path))
-
-
 def load_normalised(path: Path) -> np.ndarray:
     """A volume as a normalised float32 array ``[k, j, i]``."""
     import SimpleITK as sitk
 
-    array = sitk.GetArrayFromImage(read_data_volume(path)).astype(np.float32)
+    array = sitk.GetArrayFromImage(io.read_data_volume(path)).astype(np.float32)
     return Normalisation.fit(array).apply(array)
 
 
