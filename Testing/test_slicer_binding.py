@@ -103,8 +103,33 @@ def binding_problems(source: str, ui_text: str, enums: set[str]) -> list[str]:
 def test_every_bound_widget_has_a_connector_for_its_field():
     source = (MODULE / "RRLSRN.py").read_text()
     ui_text = (MODULE / "Resources" / "UI" / "RRLSRN.ui").read_text()
-    assert len(bound_widgets(ui_text)) >= 10
+    assert len(bound_widgets(ui_text)) >= 14
     assert binding_problems(source, ui_text, lib_enums()) == []
+
+
+def test_the_through_plane_section_is_bound_with_the_panels_ranges():
+    """Factor and thickness spin boxes get their range from the annotation (the connector overwrites
+    the .ui's), the profile combo box its items from the enum's labels."""
+    bound = bound_widgets((MODULE / "Resources" / "UI" / "RRLSRN.ui").read_text())
+    assert {name: bound.get(name) for name in ("throughPlane", "sliceThicknessMm", "sliceProfile", "consistency")} == {
+        "throughPlane": "QDoubleSpinBox", "sliceThicknessMm": "QDoubleSpinBox", "sliceProfile": "QComboBox",
+        "consistency": "QCheckBox"}
+    fields = parameter_fields((MODULE / "RRLSRN.py").read_text())
+    enums = lib_enums()  # makes RRLSRNLib importable
+    from RRLSRNLib import panel
+
+    assert within_range(fields["throughPlane"], panel) == (1.0, 8.0)
+    assert within_range(fields["sliceThicknessMm"], panel) == (0.0, 50.0)
+    assert field_kind(fields["sliceProfile"], enums)[0] == "enum"
+
+
+def within_range(annotation: ast.AST, namespace) -> tuple:
+    """(minimum, maximum) of an ``Annotated[..., WithinRange(a, b)]`` or ``WithinRange(*NAME)`` (NAME
+    read from ``namespace``)."""
+    call = next(e for e in annotation.slice.elts[1:] if isinstance(e, ast.Call) and _name(e.func) == "WithinRange")
+    if isinstance(call.args[0], ast.Starred):
+        return tuple(getattr(namespace, _name(call.args[0].value)))
+    return tuple(ast.literal_eval(a) for a in call.args)
 
 
 def test_the_check_catches_the_defects_it_is_for():

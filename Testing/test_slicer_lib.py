@@ -28,7 +28,7 @@ from RRLSRNLib.views import acquisition_plane, show_side_by_side  # noqa: E402
 from RRLSRNLib.vtkitk import vtkitk_class  # noqa: E402
 
 from desktop_slicer import desktop_layout  # noqa: E402
-from slicer_scene import load_stack  # noqa: E402
+from slicer_scene import load_stack, oblique_volume, small_volume  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("desktop_slicer")
 
@@ -131,7 +131,7 @@ def test_unsupported_slicer_versions_get_one_sentence():
 
 def state(**overrides):
     base = dict(supported=True, has_input=True, has_inside_points=True, has_brain=True, crop_to_brain=True,
-                running=False)
+                through_plane=2.0, running=False)
     return panel.panel_state(**{**base, **overrides})
 
 
@@ -147,8 +147,11 @@ def test_panel_state_idle_running_and_unsupported():
     assert not state(has_brain=False).mask_outside and not state(has_brain=False).crop_margin
     assert not state(crop_to_brain=False).crop_margin and state(crop_to_brain=False).crop
     assert not state(has_inside_points=False).create_mask
+    assert idle.through_plane_options and not running.through_plane_options
+    assert not state(through_plane=1.0).through_plane_options  # thickness, profile, consistency: only with a factor
     unsupported = state(supported=False)
-    assert not any([unsupported.apply, unsupported.options, unsupported.create_mask, unsupported.crop])
+    assert not any([unsupported.apply, unsupported.options, unsupported.create_mask, unsupported.crop,
+                    unsupported.through_plane_options])
 
 
 def brain_segmentation(scene, volume, empty=False):
@@ -157,13 +160,6 @@ def brain_segmentation(scene, volume, empty=False):
     if empty:
         return segmentation, None
     return segmentation, segmentation.GetSegmentation().AddEmptySegment("", "Brain")
-
-
-def small_volume(scene, spacing=(0.8, 0.8, 3.0), shape=(6, 16, 12), name="stack"):
-    array = np.random.default_rng(0).random(shape, dtype=np.float32) * 100
-    node = slicer.util.addVolumeFromArray(array, name=name)
-    node.SetSpacing(spacing)
-    return node
 
 
 def test_stale_segment_is_never_used(scene):
@@ -190,7 +186,44 @@ def test_settings_from_panel():
                                               has_brain=False)
     assert not without_brain.mask_outside and without_brain.crop_margin_mm is None
     assert without_brain.job(Path("a.nrrd"), Path("b.nrrd")).weights == "/w/x.pt"
-    assert [s.label() for s in panel.Scale] == ["×2", "×4"]
+    assert without_brain.through_plane == 1.0 and without_brain.job(Path("a"), Path("b")).command_line().count(
+        "--through-plane") == 0  # off by default
+    assert [s.label() for s in panel.Scale] == ["×1 (keep in-plane grid)", "×2", "×4"]
+    assert [p.label() for p in panel.SliceProfile] == ["Gaussian", "rectangular"]
+
+
+def through_plane_settings(**overrides):
+    base = dict(scale=panel.Scale.X1, weights="", device="cpu", slice_axis="auto", mask_outside=False,
+                crop_to_brain=False, crop_margin_mm=5, has_brain=False, through_plane=2.5, slice_thickness_mm=5.0,
+                slice_profile=panel.SliceProfile.RECT, consistency=False, through_plane_weights="/w/tp.pt")
+    return panel.settings_from_panel(**{**base, **overrides})
+
+
+def test_settings_from_panel_through_plane():
+    settings = through_plane_settings()
+    job = settings.job(Path("in.nrrd"), Path("out.nrrd"))
+    s = job.settings
+    assert (s.scale, s.through_plane, s.slice_thickness, s.slice_profile, s.consistency) == (1, 2.5, 5.0, "rect", False)
+    assert job.through_plane_weights == "/w/tp.pt"
+    line = job.command_line(child=True)
+    assert line[line.index("--through-plane") + 1] == "2.5" and line[line.index("--slice-profile") + 1] == "rect"
+    assert line[line.index("--slice-thickness") + 1] == "5.0" and "--no-consistency" in line
+    assert line[line.index("--through-plane-weights") + 1] == "/w/tp.pt"
+    # 0 mm is the slice spacing; empty (or ".") model fields are the shipped model
+    default = through_plane_settings(slice_thickness_mm=0.0, consistency=True, through_plane_weights=Path("."),
+                                     slice_profile=panel.SliceProfile.GAUSSIAN).job(Path("a"), Path("b"))
+    assert default.settings.slice_thickness is None and default.through_plane_weights is None
+    assert "--slice-thickness" not in default.command_line() and "--no-consistency" not in default.command_line()
+    assert default.settings.slice_profile == "gaussian"
+    assert through_plane_settings(scale=panel.Scale.X2).upscale_settings().output_suffix() == "_SRx2z2.5"
+
+
+def test_scale_1_without_a_through_plane_factor_is_refused_in_one_sentence():
+    with pytest.raises(ValueError) as refusal:
+        through_plane_settings(through_plane=1.0)
+    assert str(refusal.value) == panel.NOTHING_TO_DO
+    assert str(refusal.value).count(".") == 1 and "through-plane factor" in str(refusal.value)
+    assert through_plane_settings(scale=panel.Scale.X2, through_plane=1.0).scale == 2  # plain ×2 is fine
 
 
 @pytest.mark.parametrize("value, expected", [("", ""), (".", ""), (Path(""), ""), (Path("."), ""), (None, ""),
@@ -306,20 +339,6 @@ def test_outcome_when_polling_itself_breaks(scene, tmp_path):
 
 
 # ---------------------------------------------------------------- result views
-
-def oblique_volume(scene):
-    """Thick slices along k, with k pointing mostly anterior (a coronal-ish oblique stack)."""
-    node = small_volume(scene, spacing=(0.7, 0.7, 4.0))
-    angle = np.deg2rad(20)
-    m = vtk.vtkMatrix4x4()
-    # columns: i → R, j → mostly S, k → mostly A (20° off)
-    directions = np.array([[1, 0, 0], [0, np.sin(angle), np.cos(angle)], [0, np.cos(angle), -np.sin(angle)]]).T
-    for r in range(3):
-        for c in range(3):
-            m.SetElement(r, c, directions[r, c])
-    node.SetIJKToRASDirectionMatrix(m)
-    return node
-
 
 def slice_view(scene, name, orientation):
     slice_node = scene.AddNewNodeByClass("vtkMRMLSliceNode")

@@ -13,7 +13,8 @@ from conftest import CHILD_PYTHON, REPO, SHORT_REFERENCE, STACKS, clicks, dice, 
 sys.path.insert(0, str(REPO / "RRLSRNExtension" / "RRLSRN"))
 from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings  # noqa: E402
 
-from slicer_scene import load_stack, markups, new_scene, ras_bounds  # noqa: E402
+from slicer_scene import (load_stack, markups, new_scene, oblique_volume, random_through_plane_weights,  # noqa: E402
+                          ras_bounds)
 
 pytestmark = pytest.mark.usefixtures("desktop_slicer")
 
@@ -39,6 +40,35 @@ def test_super_resolution_of_a_real_stack_keeps_bounds_transform_and_folder(scen
     assert out.GetTransformNodeID() == transform.GetID()
     assert hierarchy.GetItemParent(hierarchy.GetItemByDataNode(out)) == folder
     assert out.GetDisplayNode().GetWindow() == pytest.approx(700)
+    assert np.array_equal(slicer.util.arrayFromVolume(volume), before)  # input untouched
+
+
+@pytest.fixture(scope="module")
+def through_plane_weights(tmp_path_factory):
+    return random_through_plane_weights(tmp_path_factory.mktemp("weights") / "random_through_plane.pt")
+
+
+@pytest.mark.parametrize("scale, factor", [(1, 2.5), (2, 2.0)])
+def test_through_plane_run_adds_slices_over_the_same_box(scene, through_plane_weights, scale, factor):
+    """×1 or ×2 in-plane with a through-plane factor on an oblique thick-slice stack: round(n·F)
+    slices along the slice axis (k), the same RAS corner box, and the options on the child's line."""
+    volume = oblique_volume(scene, shape=(6, 20, 16))
+    before = slicer.util.arrayFromVolume(volume).copy()
+    settings = SuperResolutionSettings(scale=scale, device="cpu", through_plane=factor, slice_thickness_mm=5.0,
+                                       slice_profile="rect", consistency=False,
+                                       through_plane_weights=str(through_plane_weights))
+    run = RRLSRNLogic(scene, CHILD_PYTHON).start_super_resolution(volume, settings)
+    line = run.process.process.args
+    assert line[line.index("--through-plane") + 1] == repr(factor) and line[line.index("--scale") + 1] == str(scale)
+    assert line[line.index("--slice-thickness") + 1] == "5.0" and line[line.index("--slice-profile") + 1] == "rect"
+    assert "--no-consistency" in line and line[line.index("--through-plane-weights") + 1] == str(through_plane_weights)
+    assert run.wait() and run.error is None, run.error
+    assert run.progress == pytest.approx(1.0)  # with two stages, in thousandths of each
+    out = run.output_node
+    assert out.GetImageData().GetDimensions() == (16 * scale, 20 * scale, round(6 * factor))
+    assert np.allclose(ras_bounds(out), ras_bounds(volume), atol=1e-3)
+    assert out.GetName() == f"stack{'_SRx2z2' if scale == 2 else '_SRz2.5'}"
+    assert np.isfinite(slicer.util.arrayFromVolume(out)).all()
     assert np.array_equal(slicer.util.arrayFromVolume(volume), before)  # input untouched
 
 

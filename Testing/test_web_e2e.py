@@ -1,7 +1,8 @@
 """RRLSRN Web end to end: the real server, Debian's chromium driven headless by selenium, a real stack.
 
 Loads a dev stack through the page, clicks points inside and outside the brain into the Red view,
-creates the brain mask (Dice against the reference), cancels a run (scene unchanged), runs ×2
+creates the brain mask (Dice against the reference), sees ×1 without a through-plane factor refused,
+cancels a run (scene unchanged), runs ×2
 super-resolution, downloads the output in the browser and checks geometry, and checks that the
 side-by-side screenshot shows two different, non-blank views. The server is always stopped.
 """
@@ -219,6 +220,19 @@ def test_web_workflow_end_to_end(server, browser, dev_stacks, tmp_path):
     assert np.allclose(mask_image.GetSpacing(), spacing, atol=1e-4)
     timings["dice"] = dice(mask, reference)
     assert timings["dice"] >= 0.85, timings["dice"]
+
+    # ×1 with the through-plane factor off has nothing to do: one sentence, nothing starts; the
+    # through-plane options wait for a factor.
+    assert not element(browser, "#slice-thickness").is_enabled()
+    type_into(browser, "#through-plane", "2.5")
+    wait_for(lambda: element(browser, "#slice-thickness").is_enabled(), 10, "the through-plane options")
+    type_into(browser, "#through-plane", "1")
+    wait_for(lambda: not element(browser, "#slice-thickness").is_enabled(), 10, "the through-plane options off")
+    element(browser, "#scale-1").click()
+    element(browser, "#apply").click()
+    refusal = element(browser, "#error")
+    assert "Scale ×1 keeps the in-plane grid" in refusal.text and refusal.text.count(". ") == 0, refusal.text
+    assert not server.scene()["running"] and server.scene()["output"] is None
 
     # A cancelled run leaves the scene unchanged.
     before = server.scene()["node_ids"]

@@ -15,9 +15,9 @@ from conftest import CHILD_PYTHON, REPO  # noqa: E402
 
 sys.path.insert(0, str(REPO / "RRLSRNWeb"))
 from rrlsrn_web.__main__ import parser  # noqa: E402
-from rrlsrn_web.session import INSIDE, OUTSIDE, Ownership, WebSession, one_sentence  # noqa: E402
+from rrlsrn_web.session import INSIDE, OUTSIDE, Ownership, WebSession, one_sentence, panel  # noqa: E402
 
-from slicer_scene import new_scene  # noqa: E402
+from slicer_scene import new_scene, random_through_plane_weights  # noqa: E402
 
 
 def test_the_first_tab_owns_the_scene_and_a_second_is_refused_until_it_closes():
@@ -104,6 +104,29 @@ def test_controls_follow_the_slicer_panels_rules(session, stack):
     assert session.point_count(INSIDE) == 1 and session.point_count(OUTSIDE) == 0
     session.clear_points()
     assert session.point_count(INSIDE) == 0
+    assert not session.controls().through_plane_options and session.controls(through_plane=2).through_plane_options
+
+
+def test_through_plane_run_through_the_slicer_logic(session, stack, tmp_path):
+    """×1 in-plane with a through-plane factor of 2.5: round(12·2.5) = 30 slices over the input's box."""
+    weights = random_through_plane_weights(tmp_path / "random_through_plane.pt")
+    session.open_volume(stack, spacing_from_name=True)
+    with pytest.raises(ValueError, match="Scale ×1 keeps the in-plane grid"):
+        session.start(scale=1, device="cpu")  # nothing to do: refused before anything starts
+    assert session.run is None
+    session.start(scale=1, device="cpu", through_plane=2.5, slice_thickness_mm=4.0, slice_profile="rect",
+                  consistency=False, through_plane_weights=str(weights))
+    line = session.run.process.process.args
+    assert line[line.index("--through-plane") + 1] == "2.5" and line[line.index("--slice-profile") + 1] == "rect"
+    assert line[line.index("--slice-thickness") + 1] == "4.0" and "--no-consistency" in line
+    session.run.wait()
+    outcome = session.poll()
+    assert outcome.state is panel.RunState.DONE, outcome.message
+    summary = session.summary()
+    assert summary["output"]["size"] == [64, 64, 30] and summary["output"]["name"] == "Synth_SRz2.5"
+    assert np.allclose(summary["output"]["ras_bounds"], summary["input"]["ras_bounds"], atol=1e-3)
+    exported = sitk.ReadImage(str(session.export("output")))
+    assert exported.GetSize() == (64, 64, 30) and np.allclose(exported.GetSpacing(), (0.8, 0.8, 3.5 * 12 / 30))
 
 
 def test_mask_cancel_and_downloads_on_a_headless_scene(session, stack):
@@ -148,5 +171,16 @@ def test_user_errors_are_clear(session, stack, tmp_path):
         session.start(crop_to_brain=True)
     with pytest.raises(ValueError, match="Unknown device"):
         session.start(device="tpu")
+    with pytest.raises(ValueError, match="Unknown scale ×3"):
+        session.start(scale=3)
+    with pytest.raises(ValueError, match="through-plane factor must be from 1 .off. to 8, not 9"):
+        session.start(through_plane=9)
+    with pytest.raises(ValueError, match="through-plane factor"):
+        session.start(through_plane=float("nan"))
+    with pytest.raises(ValueError, match="slice thickness must be from 0"):
+        session.start(through_plane=2, slice_thickness_mm=-1)
+    with pytest.raises(ValueError, match="Unknown slice profile 'box'"):
+        session.start(through_plane=2, slice_profile="box")
+    assert session.run is None
     with pytest.raises(ValueError, match="no brain mask"):
         session.export("mask")

@@ -24,8 +24,9 @@ from RRLSRNLib import RRLSRNLogic
 from RRLSRNLib.dependencies import (BRAIN_MASK, SUPER_RESOLUTION, TORCH_REQUIREMENT, DependencyError, constraints_text,
                                     install_plan, pip_install, pytorch_extension_available)
 from RRLSRNLib.job import probe_devices, python_executable
-from RRLSRNLib.panel import (DEVICES, SLICE_AXES, RunState, Scale, brain_segment_id, panel_state, poll_run,
-                             settings_from_panel, unsupported_slicer, weights_argument)
+from RRLSRNLib.panel import (DEVICES, SLICE_AXES, SLICE_THICKNESS_RANGE_MM, THROUGH_PLANE_RANGE, RunState, Scale,
+                             SliceProfile, brain_segment_id, panel_state, poll_run, settings_from_panel,
+                             unsupported_slicer, weights_argument)
 from RRLSRNLib.views import show_side_by_side
 
 
@@ -38,7 +39,8 @@ class RRLSRN(ScriptedLoadableModule):
         self.parent.contributors = ["RRLSRN team"]
         self.parent.helpText = _(
             "Deep robust residual super-resolution (Song et al., Sci Rep 2022) of brain MRI, fetal above all: "
-            "sharper ×2/×4 in-plane volumes from thick-slice stacks. Mark the brain with a few points, "
+            "sharper ×2/×4 in-plane volumes from thick-slice stacks, and with a through-plane factor more, "
+            "thinner slices across them. Mark the brain with a few points, "
             "press Apply; the output covers exactly the input's field of view. Needs 3D Slicer 5.10 or newer "
             "and the PyTorch extension; the first use installs PyTorch, SciPy and scikit-image after asking. "
             "A stack whose header lost its spacing (1 × 1 × 1 mm) but whose file name states it "
@@ -69,6 +71,11 @@ class RRLSRNParameterNode:
     weightsPath: str = ""  # empty: the shipped model
     device: Annotated[str, Choice(DEVICES)] = "auto"
     sliceAxis: Annotated[str, Choice(SLICE_AXES)] = "auto"
+    throughPlane: Annotated[float, WithinRange(*THROUGH_PLANE_RANGE)] = 1.0  # 1: off
+    sliceThicknessMm: Annotated[float, WithinRange(*SLICE_THICKNESS_RANGE_MM)] = 0.0  # 0: the slice spacing
+    sliceProfile: SliceProfile = SliceProfile.GAUSSIAN
+    consistency: bool = True
+    throughPlaneWeightsPath: str = ""  # empty: the shipped through-plane model; synced like weightsPath
 
 
 class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
@@ -96,7 +103,8 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self._refusal = unsupported_slicer((slicer.app.majorVersion, slicer.app.minorVersion))
         if self._refusal:
             for section in (self.ui.inputsCollapsibleButton, self.ui.brainCollapsibleButton,
-                            self.ui.superResolutionCollapsibleButton, self.ui.applyButton):
+                            self.ui.superResolutionCollapsibleButton, self.ui.throughPlaneCollapsibleButton,
+                            self.ui.applyButton):
                 section.enabled = False
             self.ui.statusLabel.text = self._refusal
             return
@@ -111,6 +119,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.segmentSelector.connect("currentNodeChanged(vtkMRMLNode*)", self._onSegmentSelectionChanged)
         self.ui.segmentSelector.connect("currentSegmentChanged(QString)", self._onSegmentSelectionChanged)
         self.ui.weightsPathLineEdit.connect("currentPathChanged(QString)", self._onWeightsChanged)
+        self.ui.throughPlaneWeightsPathLineEdit.connect("currentPathChanged(QString)", self._onWeightsChanged)
         self.initializeParameterNode()
 
     def cleanup(self) -> None:
@@ -170,22 +179,29 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.segmentSelector.blockSignals(wasBlocked)
 
         state = panel_state(supported=True, has_input=bool(p.inputVolume), has_inside_points=bool(p.insidePoints),
-                            has_brain=bool(segmentId), crop_to_brain=p.cropToBrain, running=self._run is not None)
-        for section in (self.ui.inputsCollapsibleButton, self.ui.superResolutionCollapsibleButton):
+                            has_brain=bool(segmentId), crop_to_brain=p.cropToBrain, through_plane=p.throughPlane,
+                            running=self._run is not None)
+        for section in (self.ui.inputsCollapsibleButton, self.ui.superResolutionCollapsibleButton,
+                        self.ui.throughPlaneCollapsibleButton):
             section.enabled = state.options
         self.ui.createMaskButton.enabled = state.create_mask
         self.ui.segmentEditorButton.enabled = state.segment_editor
         self.ui.maskOutsideCheckBox.enabled = state.mask_outside
         self.ui.cropCheckBox.enabled = state.crop
         self.ui.cropMarginSpinBox.enabled = state.crop_margin
+        for widget in (self.ui.sliceThicknessSpinBox, self.ui.sliceProfileComboBox, self.ui.consistencyCheckBox,
+                       self.ui.throughPlaneWeightsPathLineEdit):
+            widget.enabled = state.through_plane_options
         self.ui.applyButton.enabled = state.apply
         self.ui.applyButton.text = _(state.apply_text)
         self.ui.applyButton.toolTip = _(state.apply_tooltip)
 
-        if self.ui.weightsPathLineEdit.currentPath != p.weightsPath:
-            wasBlocked = self.ui.weightsPathLineEdit.blockSignals(True)
-            self.ui.weightsPathLineEdit.currentPath = p.weightsPath
-            self.ui.weightsPathLineEdit.blockSignals(wasBlocked)
+        for lineEdit, path in ((self.ui.weightsPathLineEdit, p.weightsPath),
+                               (self.ui.throughPlaneWeightsPathLineEdit, p.throughPlaneWeightsPath)):
+            if lineEdit.currentPath != path:
+                wasBlocked = lineEdit.blockSignals(True)
+                lineEdit.currentPath = path
+                lineEdit.blockSignals(wasBlocked)
 
         warning = self.logic.spacing_warning(p.inputVolume) if p.inputVolume else None
         self.ui.spacingLabel.text = warning or ""
@@ -193,9 +209,13 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.spacingFromNameButton.enabled = state.options and bool(
             p.inputVolume and self.logic.spacing_in_name(p.inputVolume))
 
-    def _onWeightsChanged(self, path) -> None:
+    def _onWeightsChanged(self, *_) -> None:
+        """Either weights field: the parameter node keeps what both show ("" for the shipped models)."""
         if self._parameterNode is not None:
-            self._parameterNode.weightsPath = weights_argument(path)
+            with slicer.util.NodeModify(self._parameterNode.parameterNode):
+                self._parameterNode.weightsPath = weights_argument(self.ui.weightsPathLineEdit.currentPath)
+                self._parameterNode.throughPlaneWeightsPath = weights_argument(
+                    self.ui.throughPlaneWeightsPathLineEdit.currentPath)
 
     def _onSegmentSelectionChanged(self, *_) -> None:
         """Either of the selector's signals: the segmentation and segment in use are what it shows,
@@ -313,13 +333,20 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
             self._run.cancel()
             self._finish(poll_run(self._run))
             return
-        if not self._ensureDependencies(SUPER_RESOLUTION):
-            return
         p = self._parameterNode
         segmentId = brain_segment_id(p.segmentation, p.segmentId)
-        settings = settings_from_panel(scale=p.scale, weights=p.weightsPath, device=p.device, slice_axis=p.sliceAxis,
-                                       mask_outside=p.maskOutside, crop_to_brain=p.cropToBrain,
-                                       crop_margin_mm=p.cropMarginMm, has_brain=bool(segmentId))
+        try:  # refused before anything is installed: ×1 without a through-plane factor has nothing to do
+            settings = settings_from_panel(
+                scale=p.scale, weights=p.weightsPath, device=p.device, slice_axis=p.sliceAxis,
+                mask_outside=p.maskOutside, crop_to_brain=p.cropToBrain, crop_margin_mm=p.cropMarginMm,
+                has_brain=bool(segmentId), through_plane=p.throughPlane, slice_thickness_mm=p.sliceThicknessMm,
+                slice_profile=p.sliceProfile, consistency=p.consistency,
+                through_plane_weights=p.throughPlaneWeightsPath)
+        except ValueError as error:
+            self._say(str(error), error=True)
+            return
+        if not self._ensureDependencies(SUPER_RESOLUTION):
+            return
         try:
             with slicer.util.WaitCursor():
                 self._run = self.logic.start_super_resolution(p.inputVolume, settings, p.outputVolume,
@@ -427,10 +454,21 @@ class RRLSRNTest(ScriptedLoadableModuleTest):
         widget.ui.cropMarginSpinBox.value = -5.0
         self.assertEqual(p.cropMarginMm, 0.0)
         p.cropMarginMm = 10.0
-        widget.ui.scaleComboBox.currentIndex = 1
+        widget.ui.scaleComboBox.currentIndex = list(Scale).index(Scale.X4)
         self.assertIs(p.scale, Scale.X4)
-        widget.ui.scaleComboBox.currentIndex = 0
+        p.scale = Scale.X2
+        self.assertEqual(widget.ui.scaleComboBox.currentText, "×2")
         self.assertEqual(widget.ui.weightsPathLineEdit.currentPath, "")
+
+        self.delayDisplay("Through-plane options: bound, and enabled only with a factor above 1")
+        self.assertFalse(widget.ui.sliceThicknessSpinBox.enabled)
+        widget.ui.throughPlaneSpinBox.value = 9.0
+        self.assertEqual(p.throughPlane, 8.0)  # the range of the parameter node's annotation
+        self.assertTrue(widget.ui.sliceThicknessSpinBox.enabled and widget.ui.consistencyCheckBox.checked)
+        widget.ui.sliceProfileComboBox.currentIndex = list(SliceProfile).index(SliceProfile.RECT)
+        self.assertIs(p.sliceProfile, SliceProfile.RECT)
+        p.sliceProfile, p.throughPlane = SliceProfile.GAUSSIAN, 1.0
+        self.assertFalse(widget.ui.consistencyCheckBox.enabled)
 
         if not install_plan(BRAIN_MASK) or not testing:
             self.delayDisplay("Create brain mask from one point")

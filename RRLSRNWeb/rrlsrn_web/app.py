@@ -139,6 +139,8 @@ class RRLSRNWebApp:
             place_mode="none", n_inside=0, n_outside=0, brain_voxels=0,
             mask_outside=False, crop_to_brain=False, crop_margin=5.0,
             scale=2, device="auto", slice_axis="auto", devices=list(panel.DEVICES), slice_axes=list(panel.SLICE_AXES),
+            through_plane=1.0, slice_thickness=0.0, slice_profile=panel.SliceProfile.GAUSSIAN.value, consistency=True,
+            slice_profiles=[{"title": p.label(), "value": p.value} for p in panel.SliceProfile],
             running=False, progress=0.0, has_input=False, has_output=False, layout_name=PLANES,
             window=1.0, level=0.5, wl_min=0.0, wl_max=1.0, slice_index=0, slice_max=0,
             can_mask=False, can_apply=False, options_enabled=True, mask_options=False, apply_text="Apply",
@@ -253,7 +255,10 @@ class RRLSRNWebApp:
         def action():
             self.session.start(scale=int(self.state.scale), device=self.state.device, slice_axis=self.state.slice_axis,
                                mask_outside=bool(self.state.mask_outside), crop_to_brain=bool(self.state.crop_to_brain),
-                               crop_margin_mm=float(self.state.crop_margin or 0.0))
+                               crop_margin_mm=float(self.state.crop_margin or 0.0),
+                               through_plane=float(self.state.through_plane or 1.0),
+                               slice_thickness_mm=float(self.state.slice_thickness or 0.0),
+                               slice_profile=self.state.slice_profile, consistency=bool(self.state.consistency))
             self.state.progress = 0.0
             self._poll_task = asyncio.ensure_future(self._poll())
         self._guard(action)
@@ -481,6 +486,7 @@ class RRLSRNWebApp:
         html.Div("3 · Super-resolution", classes="text-subtitle-2")
         with v3.VBtnToggle(v_model=("scale",), density="compact", divided=True, mandatory=True, color="primary",
                            disabled=("!options_enabled",), id="scale"):
+            v3.VBtn("×1", value=(1,), id="scale-1", title=panel.Scale.X1.label())
             v3.VBtn("×2", value=(2,), id="scale-2")
             v3.VBtn("×4", value=(4,), id="scale-4")
         with html.Div(classes="d-flex ga-2"):
@@ -488,6 +494,7 @@ class RRLSRNWebApp:
                        disabled=("!options_enabled",), id="device")
             v3.VSelect(v_model=("slice_axis",), items=("slice_axes",), label="Slice axis", density="compact",
                        hide_details=True, disabled=("!options_enabled",), id="slice-axis")
+        self._through_plane_controls()
         v3.VBtn("{{ apply_text }}", click=self.apply_or_cancel, disabled=("!can_apply",), id="apply", block=True,
                 color=("running ? 'orange' : 'primary'",))
         html.Div("{{ output_info }}", classes="text-caption", id="output-info")
@@ -500,6 +507,28 @@ class RRLSRNWebApp:
                            v_if="has_output", id="layout"):
             v3.VBtn("Input planes", value=PLANES, id="layout-planes")
             v3.VBtn("Side by side", value=COMPARE, id="layout-compare")
+
+
+    def _through_plane_controls(self) -> None:
+        """The Slicer panel's Through-plane section: the factor, and the options that apply only with one."""
+        low, high = panel.THROUGH_PLANE_RANGE
+        thin, thick = panel.SLICE_THICKNESS_RANGE_MM
+        off = "!options_enabled || !(through_plane > 1)"  # the panel's through_plane_options
+        with html.Div(classes="d-flex ga-2 align-center"):
+            v3.VTextField(v_model_number=("through_plane",), type="number", label=f"Through-plane ×F ({low:g} = off)",
+                          raw_attrs=[f'min="{low:g}"', f'max="{high:g}"', 'step="0.5"'], density="compact",
+                          hide_details=True, disabled=("!options_enabled",), id="through-plane",
+                          title="More, thinner slices: round(n·F) slices over the same extent as the input's n")
+            v3.VTextField(v_model_number=("slice_thickness",), type="number", label="Thickness (0 = spacing)",
+                          suffix="mm", raw_attrs=[f'min="{thin:g}"', f'max="{thick:g}"', 'step="0.5"'],
+                          density="compact", hide_details=True, disabled=(off,), id="slice-thickness",
+                          title="The acquired slice thickness when it differs from the slice spacing")
+        with html.Div(classes="d-flex ga-2 align-center"):
+            v3.VSelect(v_model=("slice_profile",), items=("slice_profiles",), label="Slice profile", density="compact",
+                       hide_details=True, disabled=(off,), id="slice-profile")
+            v3.VCheckbox(v_model=("consistency",), label="Consistent with input", density="compact",
+                         hide_details=True, disabled=(off,), id="consistency",
+                         title="Measured with the slice profile, the output reproduces the input slices")
 
 
 def _slice_gutter(server, view_id, view) -> None:

@@ -210,31 +210,50 @@ class WebSession:
 
     # ------------------------------------------------------------------ super-resolution
 
-    def controls(self, *, crop_to_brain: bool = False, placing: bool = False) -> panel.PanelState:
+    def controls(self, *, crop_to_brain: bool = False, through_plane: float = 1.0) -> panel.PanelState:
         """Which controls the page enables now (the Slicer panel's own rules)."""
         return panel.panel_state(supported=True, has_input=self.input_node is not None,
                                  has_inside_points=self.point_count(INSIDE) > 0, has_brain=bool(self.brain_id()),
-                                 crop_to_brain=crop_to_brain, running=self.running)
+                                 crop_to_brain=crop_to_brain, through_plane=through_plane, running=self.running)
 
     @property
     def running(self) -> bool:
         return self.run is not None and self.run.seconds is None
 
     def start(self, *, scale: int = 2, device: str = "auto", slice_axis: str = "auto", mask_outside: bool = False,
-              crop_to_brain: bool = False, crop_margin_mm: float = 5.0, weights: str = "") -> None:
+              crop_to_brain: bool = False, crop_margin_mm: float = 5.0, weights: str = "", through_plane: float = 1.0,
+              slice_thickness_mm: float = 0.0, slice_profile: str = "gaussian", consistency: bool = True,
+              through_plane_weights: str = "") -> None:
+        """Start a super-resolution with the Slicer panel's options (a slice thickness of 0 is the
+        slice spacing); the values a browser can send outside the panel's ranges are refused here."""
         self._refuse_while_running()
         self._need_input()
         if device not in panel.DEVICES:
             raise ValueError(f"Unknown device {device!r}; choose one of {', '.join(panel.DEVICES)}.")
         if slice_axis not in panel.SLICE_AXES:
             raise ValueError(f"Unknown slice axis {slice_axis!r}; choose one of {', '.join(panel.SLICE_AXES)}.")
+        if int(scale) not in {s.value for s in panel.Scale}:
+            raise ValueError(f"Unknown scale ×{scale}; choose one of {', '.join(s.label() for s in panel.Scale)}.")
+        low, high = panel.THROUGH_PLANE_RANGE
+        if not low <= through_plane <= high:
+            raise ValueError(f"The through-plane factor must be from {low:g} (off) to {high:g}, not {through_plane:g}.")
+        low, high = panel.SLICE_THICKNESS_RANGE_MM
+        if not low <= slice_thickness_mm <= high:
+            raise ValueError(f"The slice thickness must be from {low:g} (the slice spacing) to {high:g} mm, "
+                             f"not {slice_thickness_mm:g}.")
+        profiles = {p.value: p for p in panel.SliceProfile}
+        if slice_profile not in profiles:
+            raise ValueError(f"Unknown slice profile {slice_profile!r}; choose one of {', '.join(profiles)}.")
         has_brain = bool(self.brain_id())
         if (mask_outside or crop_to_brain) and not has_brain:
             raise ValueError("Masking or cropping to the brain needs a brain mask; create one first.")
         settings = panel.settings_from_panel(scale=panel.Scale(int(scale)), weights=weights, device=device,
                                              slice_axis=slice_axis, mask_outside=mask_outside,
                                              crop_to_brain=crop_to_brain, crop_margin_mm=crop_margin_mm,
-                                             has_brain=has_brain)
+                                             has_brain=has_brain, through_plane=through_plane,
+                                             slice_thickness_mm=slice_thickness_mm,
+                                             slice_profile=profiles[slice_profile], consistency=consistency,
+                                             through_plane_weights=through_plane_weights)
         output = self.output_node if self.output_node is not None and self.output_node.GetScene() is self.scene else None
         self.run = self.logic.start_super_resolution(self.input_node, settings, output_node=output,
                                                      segmentation_node=self.segmentation_node,

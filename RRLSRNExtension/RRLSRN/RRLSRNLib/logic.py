@@ -32,22 +32,33 @@ BRAIN, OUTSIDE = 1, 2
 
 @dataclass
 class SuperResolutionSettings:
-    """What the panel's Super-resolution and Brain sections set."""
+    """What the panel's Super-resolution, Through-plane and Brain sections set."""
 
-    scale: int = 2
+    scale: int = 2  # 1: keep the in-plane grid (with a through-plane factor)
     weights: str = ""  # empty: the shipped default model
     device: str = "auto"
     slice_axis: str = "auto"
     batch_size: int | None = None  # None: the core's default for the device
     mask_outside: bool = False
     crop_margin_mm: float | None = None  # None: no crop
+    through_plane: float = 1.0  # above 1: round(n·F) slices over the same extent
+    slice_thickness_mm: float | None = None  # None: the slice spacing
+    slice_profile: str = "gaussian"
+    consistency: bool = True
+    through_plane_weights: str = ""  # empty: the shipped through-plane model
+
+    def upscale_settings(self) -> UpscaleSettings:
+        """The core's model-side settings (they also name the output: ``output_suffix()``)."""
+        return UpscaleSettings(scale=self.scale, slice_axis=self.slice_axis, device=self.device,
+                               batch_size=self.batch_size, through_plane=self.through_plane,
+                               slice_thickness=self.slice_thickness_mm, slice_profile=self.slice_profile,
+                               consistency=self.consistency)
 
     def job(self, input_path: Path, output_path: Path, mask_path: Path | None = None) -> UpscaleJob:
         """The core's upscale job for these settings (its command line is what the child runs)."""
-        settings = UpscaleSettings(scale=self.scale, slice_axis=self.slice_axis, device=self.device,
-                                   batch_size=self.batch_size)
-        return UpscaleJob(input_path, output_path, self.weights or None, settings, mask=mask_path,
-                          crop_margin_mm=self.crop_margin_mm, zero_outside=self.mask_outside)
+        return UpscaleJob(input_path, output_path, self.weights or None, self.upscale_settings(), mask=mask_path,
+                          crop_margin_mm=self.crop_margin_mm, zero_outside=self.mask_outside,
+                          through_plane_weights=self.through_plane_weights or None)
 
 
 class SuperResolutionRun:
@@ -330,7 +341,7 @@ class RRLSRNLogic:
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-        name = output_name or f"{input_node.GetName()}_SRx{settings.scale}"
+        name = output_name or f"{input_node.GetName()}{settings.upscale_settings().output_suffix()}"
         return SuperResolutionRun(self, input_node, output_node, name, workdir, process)
 
     def super_resolve(self, input_node, settings: SuperResolutionSettings | None = None, **kwargs):

@@ -14,17 +14,31 @@ from .logic import SuperResolutionRun, SuperResolutionSettings
 MINIMUM_SLICER = (5, 10)  # Python 3.12 (Slicer 5.8 bundles 3.9, which current torch has no wheels for)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 SLICE_AXES = ("auto", "i", "j", "k")
+THROUGH_PLANE_RANGE = (1.0, 8.0)  # the factor's spin box; 1 = off
+SLICE_THICKNESS_RANGE_MM = (0.0, 50.0)  # 0 = the slice spacing
+NOTHING_TO_DO = "Scale ×1 keeps the in-plane grid: set a through-plane factor above 1, or choose ×2 or ×4."
 
 
 class Scale(enum.Enum):
-    """In-plane scale factors the panel offers (×4 cascades the ×2 model)."""
+    """In-plane scale factors the panel offers (×4 cascades the ×2 model; ×1 only with a through-plane factor)."""
 
+    X1 = 1
     X2 = 2
     X4 = 4
 
     def label(self) -> str:
         """The combo box text (Slicer's QComboBoxToEnumConnector calls ``label``)."""
-        return f"×{self.value}"
+        return "×1 (keep in-plane grid)" if self is Scale.X1 else f"×{self.value}"
+
+
+class SliceProfile(enum.Enum):
+    """How an acquired slice weighs the tissue across it (the core's ``--slice-profile``)."""
+
+    GAUSSIAN = "gaussian"
+    RECT = "rect"
+
+    def label(self) -> str:
+        return "Gaussian" if self is SliceProfile.GAUSSIAN else "rectangular"
 
 
 def unsupported_slicer(version: tuple[int, int]) -> str | None:
@@ -59,6 +73,7 @@ class PanelState:
     mask_outside: bool
     crop: bool
     crop_margin: bool
+    through_plane_options: bool  # slice thickness, profile, consistency, model: only with a factor above 1
     options: bool  # the Input/Brain/Super-resolution settings (locked while a run goes on)
     apply: bool
     apply_text: str
@@ -66,7 +81,7 @@ class PanelState:
 
 
 def panel_state(*, supported: bool, has_input: bool, has_inside_points: bool, has_brain: bool,
-                crop_to_brain: bool, running: bool) -> PanelState:
+                crop_to_brain: bool, through_plane: float, running: bool) -> PanelState:
     """What the panel allows now."""
     idle = supported and not running
     return PanelState(
@@ -75,6 +90,7 @@ def panel_state(*, supported: bool, has_input: bool, has_inside_points: bool, ha
         mask_outside=idle and has_brain,
         crop=idle and has_brain,
         crop_margin=idle and has_brain and crop_to_brain,
+        through_plane_options=idle and through_plane > 1,
         options=idle,
         apply=supported and (running or has_input),
         apply_text="Cancel" if running else "Apply",
@@ -83,11 +99,21 @@ def panel_state(*, supported: bool, has_input: bool, has_inside_points: bool, ha
 
 
 def settings_from_panel(*, scale: Scale, weights, device: str, slice_axis: str, mask_outside: bool,
-                        crop_to_brain: bool, crop_margin_mm: float, has_brain: bool) -> SuperResolutionSettings:
-    """The super-resolution settings the panel's fields describe (mask/crop only with a brain segment)."""
+                        crop_to_brain: bool, crop_margin_mm: float, has_brain: bool, through_plane: float = 1.0,
+                        slice_thickness_mm: float = 0.0, slice_profile: SliceProfile = SliceProfile.GAUSSIAN,
+                        consistency: bool = True, through_plane_weights="") -> SuperResolutionSettings:
+    """The super-resolution settings the panel's fields describe (mask/crop only with a brain segment;
+    a slice thickness of 0 is the slice spacing). ValueError for ×1 without a through-plane factor,
+    before anything is installed or started: there would be nothing to do."""
+    if scale is Scale.X1 and through_plane <= 1:
+        raise ValueError(NOTHING_TO_DO)
     return SuperResolutionSettings(scale=scale.value, weights=weights_argument(weights), device=device,
                                    slice_axis=slice_axis, mask_outside=mask_outside and has_brain,
-                                   crop_margin_mm=float(crop_margin_mm) if crop_to_brain and has_brain else None)
+                                   crop_margin_mm=float(crop_margin_mm) if crop_to_brain and has_brain else None,
+                                   through_plane=float(through_plane),
+                                   slice_thickness_mm=float(slice_thickness_mm) if slice_thickness_mm > 0 else None,
+                                   slice_profile=slice_profile.value, consistency=consistency,
+                                   through_plane_weights=weights_argument(through_plane_weights))
 
 
 class RunState(enum.Enum):
