@@ -218,6 +218,13 @@ def test_settings_from_panel_through_plane():
     assert through_plane_settings(scale=panel.Scale.X2).upscale_settings().output_suffix() == "_SRx2z2.5"
 
 
+def test_the_panels_slice_profiles_are_the_cores():
+    pytest.importorskip("torch", reason="rrlsrn.slice_profile needs torch (the Slicer-Python lane has none)")
+    from rrlsrn.slice_profile import PROFILES
+
+    assert tuple(p.value for p in panel.SliceProfile) == PROFILES
+
+
 def test_scale_1_without_a_through_plane_factor_is_refused_in_one_sentence():
     with pytest.raises(ValueError) as refusal:
         through_plane_settings(through_plane=1.0)
