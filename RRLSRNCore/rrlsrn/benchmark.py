@@ -9,8 +9,6 @@ inference mode, nothing else) is timed too: ``overhead`` is the pipeline's time 
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
 import statistics
@@ -22,10 +20,10 @@ import numpy as np
 import SimpleITK as sitk
 import torch
 
-from . import __version__, io
+from . import __version__
 from .degrade import cubic_spline_upsample
 from .inference import UpscaleSettings, upscale_image
-from .runner import model_input, prepare_model, resolve_device, super_resolve_slices
+from .runner import model_input, prepare_model, super_resolve_slices
 from .models import RRLSRN, SRCNN
 from .weights import load_model, shipped_weights
 
@@ -118,39 +116,3 @@ def table(result: dict) -> str:
     e2e = result["rrlsrn_end_to_end_volume"]
     rows.append(f"RRLSRN end to end, {e2e['slices']}-slice volume: {e2e['seconds']:.2f} s")
     return "\n".join(rows)
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    from .commands.options import positive_int
-
-    p = sub.add_parser("benchmark", help="time cubic spline, SRCNN and RRLSRN on this machine",
-                       description=__doc__)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    p.add_argument("--batch-sizes", default="1,8", help="comma-separated batch sizes")
-    p.add_argument("--size", type=positive_int, default=128, help="LR slice side (output is twice it)")
-    p.add_argument("--slices", type=positive_int, default=16, help="slices per timing")
-    p.add_argument("--repeats", type=positive_int, default=3)
-    p.add_argument("--volume-slices", type=positive_int, default=100)
-    p.add_argument("--out", help="write the result as JSON here")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from .errors import RRLSRNError
-
-    try:
-        batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
-        if not batch_sizes or min(batch_sizes) < 1:
-            raise ValueError
-    except ValueError:
-        raise RRLSRNError(f"--batch-sizes must be comma-separated positive integers, not {args.batch_sizes!r}.") from None
-    result = run_benchmark(resolve_device(args.device), batch_sizes, args.size, args.slices, args.repeats,
-                           args.volume_slices)
-    m = result["machine"]
-    print(f"{m['cpu']} ({m['cores']} cores, {m['torch_threads']} torch threads), {m.get('gpu', m['device'])}, torch {m['torch']}")
-    print(table(result))
-    if args.out:
-        with io.atomic_path(args.out) as tmp:
-            tmp.write_text(json.dumps(result, indent=2))
-        print(f"wrote {args.out}")
-    return 0

@@ -1,5 +1,4 @@
-"""The ``rrlsrn`` command: the subcommands (rrlsrn.commands; ``add_cli`` of the training,
-evaluation, benchmark and demo modules), and the one way errors reach the user: a sentence on
+"""The ``rrlsrn`` command: the subcommands (one module each in rrlsrn.commands), and the one way errors reach the user: a sentence on
 stderr (rrlsrn.jobs.error_line) and exit status 1; Ctrl-C and SIGTERM clean up and exit 130."""
 from __future__ import annotations
 
@@ -16,15 +15,14 @@ from .jobs import error_line
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import benchmark, demo, evaluation, training
-    from .commands import brainmask, evaluate_through_plane, upscale
+    from .commands import benchmark, brainmask, demo, evaluate, evaluate_through_plane, train, upscale
 
     parser = argparse.ArgumentParser(prog="rrlsrn", description="Deep robust residual super-resolution "
                                      "of (fetal) brain MRI: in-plane ×2/×4/×8 and through-plane (thick slices).")
     parser.add_argument("--version", action="version", version=f"rrlsrn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for module in (upscale, brainmask, training, evaluation, evaluate_through_plane, benchmark, demo):
+    for module in (upscale, brainmask, train, evaluate, evaluate_through_plane, benchmark, demo):
         module.add_cli(sub)
     for command in sub.choices.values():
         command.formatter_class = DefaultsHelpFormatter

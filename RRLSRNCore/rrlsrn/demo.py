@@ -8,7 +8,6 @@ compared with cubic spline, and scored against the truth with the evaluation pro
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import time
 from pathlib import Path
@@ -116,25 +115,3 @@ def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60, overw
     with io.atomic_path(out / "summary.md") as tmp:
         tmp.write_text(text)
     return {"paths": paths, "records": records, "seconds": seconds, "lr": lr, "sr": sr}
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run the pipeline on the MNI152 T1 shipped in nilearn", description=__doc__)
-    p.add_argument("--out", required=True, help="folder for the volumes, metrics.csv, summary.md, figure.png")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    p.add_argument("--max-slices", type=int, default=60, help="axial slices scored (evenly spaced)")
-    p.add_argument("--overwrite", action="store_true", help="replace the results of an earlier demo in --out")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    result = run_demo(out, args.device, args.max_slices, args.overwrite)
-    by_method = {r["method"]: r for r in result["records"]}
-    spline, rrlsrn = by_method["cubic spline"], by_method["RRLSRN"]
-    print(f"MNI152 T1, 2 mm → 1 mm in-plane (k-space LR), {result['seconds']:.1f} s for RRLSRN:")
-    print(f"  cubic spline  PSNR {spline['psnr']:.2f} dB  SSIM {spline['ssim']:.4f}")
-    print(f"  RRLSRN        PSNR {rrlsrn['psnr']:.2f} dB  SSIM {rrlsrn['ssim']:.4f}  "
-          f"({rrlsrn['psnr'] - spline['psnr']:+.2f} dB)")
-    print(f"wrote {', '.join(p.name for p in result['paths'].values())}, metrics.csv, summary.md, figure.png in {out}/")
-    return 0

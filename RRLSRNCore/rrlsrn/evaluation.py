@@ -22,7 +22,6 @@ Protocol (also written into every ``summary.md``):
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import math
 from dataclasses import dataclass
@@ -39,8 +38,9 @@ from . import io
 from .degrade import bicubic_upsample, cubic_spline_upsample, kspace_resample_axis, simulate_lr
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
-from .runner import resolve_device, super_resolve_slices
+from .runner import super_resolve_slices
 from .intensity import TISSUE, Normalisation
+from .metrics import score
 from .weights import load_lapsrn_mat, load_model, shipped_weights
 
 Upsampler = Callable[[np.ndarray], np.ndarray]
@@ -165,20 +165,6 @@ def region_masks(hr: np.ndarray, region: str) -> np.ndarray:
     if region != "brain":
         raise RRLSRNError(f"region must be 'brain' or 'slice', not {region!r}.")
     return np.stack([ndimage.binary_fill_holes(s > TISSUE) for s in hr])
-
-
-def score(pred: np.ndarray, hr: np.ndarray, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-slice PSNR and SSIM over the masks (both images clipped to [0, 1], data range 1)."""
-    from skimage.metrics import structural_similarity
-
-    p, t = np.clip(pred, 0, 1), np.clip(hr, 0, 1)
-    psnr, ssim = [], []
-    for a, b, m in zip(p, t, masks):
-        mse = float(np.mean((a[m] - b[m]) ** 2))
-        psnr.append(math.inf if mse == 0 else 10 * math.log10(1.0 / mse))
-        _, ssim_map = structural_similarity(b, a, data_range=1.0, full=True)
-        ssim.append(float(ssim_map[m].mean()))
-    return np.array(psnr), np.array(ssim)
 
 
 def network_upsampler(model: nn.Module, device: torch.device) -> Upsampler:
@@ -337,52 +323,3 @@ def write_report(records: list[dict], example: dict, settings: EvalSettings, out
         tmp.write_text(text)
     plot_figure(example, out / "figure.png", settings.scale)
     return {"summary": summary, "markdown": text}
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="score RRLSRN against cubic spline, bicubic and SRCNN",
-                       description="Simulate LR from HR volumes and score each method. " + __doc__.split("Protocol")[0])
-    p.add_argument("volumes", nargs="+", help="HR volume files or folders")
-    p.add_argument("--out", required=True, help="folder for metrics.csv, summary.md, figure.png")
-    p.add_argument("--weights", help="RRLSRN weights (default: shipped)")
-    p.add_argument("--srcnn-weights", help="SRCNN weights (default: shipped, when present)")
-    p.add_argument("--lapsrn-mat", help="also score the official LapSRN_x2.mat (natural-image weights)")
-    p.add_argument("--model", action="append", default=[], metavar="NAME=WEIGHTS",
-                   help="also score this weights file under this name (repeatable; ablations)")
-    p.add_argument("--scale", type=int, choices=(2, 4), default=2)
-    p.add_argument("--degradation", choices=("bicubic", "kspace", "acquisition"), default="bicubic",
-                   help="acquisition: the MR acquisition model (anisotropic matrix, partial Fourier, "
-                   "apodisation, complex noise before the magnitude), drawn per slice with seed 0")
-    p.add_argument("--grid", choices=GRIDS, default="stored",
-                   help="acquired: bring each stack displayed on an interpolated grid back to its acquired "
-                   "grid first (per axis, from its spectrum; the rule is in summary.md and the docs)")
-    p.add_argument("--slice-axis", choices=AXIS_NAMES, default="k")
-    p.add_argument("--region", choices=("brain", "slice"), default="brain")
-    p.add_argument("--min-tissue", type=float, default=0.2, help="least tissue fraction of a scored slice")
-    p.add_argument("--max-slices", type=int, help="evenly spaced subset of the eligible slices per volume")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    p.add_argument("-q", "--quiet", action="store_true")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from .progress import progress_bar
-    from .training import DEFAULT_EXCLUDES, find_volumes
-
-    settings = EvalSettings(args.scale, args.degradation, args.slice_axis, args.region, args.min_tissue, args.max_slices,
-                            args.grid)
-    paths = find_volumes(args.volumes, list(DEFAULT_EXCLUDES))
-    device = resolve_device(args.device)
-    methods = default_methods(args.scale, device, args.weights, args.srcnn_weights, args.lapsrn_mat)
-    for entry in args.model:
-        name, _, weights = entry.partition("=")
-        if not name or not weights:
-            raise RRLSRNError(f"--model takes NAME=WEIGHTS, not {entry!r}.")
-        methods[name] = network_upsampler(load_model(weights, args.scale), device)
-    with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
-        records, example = evaluate_volumes(paths, methods, settings, progress)
-    report = write_report(records, example, settings, Path(args.out), args.command_line)
-    if not args.quiet:
-        print(markdown_table(report["summary"]))
-        print(f"wrote {Path(args.out) / 'metrics.csv'}, summary.md, figure.png")
-    return 0

@@ -150,17 +150,19 @@ class SRCNN(nn.Module):
 
 class ThroughPlaneRRLSRN(nn.Module):
     """RRLSRN's feature branch on a plane whose last axis (the slice axis) was cubic-spline
-    interpolated from thick slices: ŷ = x + R(x), R = input conv, ``depth`` 3×3×``features``
-    convs with leaky ReLU 0.2, a 3×3 conv to one residual channel. One model serves every
-    slice-thickness ratio, as the interpolated input carries the ratio. 32 features (not 64)
-    keep a dev stack at ×4 under a minute on a 2-core CPU (docs/THROUGH_PLANE.md)."""
+    interpolated from thick slices: ŷ = x + R(x, c), R = input conv, ``depth`` 3×3×``features``
+    convs with leaky ReLU 0.2, a 3×3 conv to one residual channel. One model serves every ratio
+    and slice thickness: it is told both as constant input channels c = (spacing, thickness) in
+    output samples / 8 (:meth:`conditioned`), since a slice with a gap needs no deblurring and a
+    thick one much. 32 features (not 64) keep a dev stack at ×4 near a minute on a 2-core CPU."""
 
     scale = 1
+    CONDITION_UNIT = 8.0
 
     def __init__(self, features: int = 32, depth: int = 10):
         super().__init__()
         act = lambda: nn.LeakyReLU(0.2, inplace=True)  # noqa: E731
-        layers: list[nn.Module] = [nn.Conv2d(1, features, 3, padding=1), act()]
+        layers: list[nn.Module] = [nn.Conv2d(3, features, 3, padding=1), act()]
         for _ in range(depth):
             layers += [nn.Conv2d(features, features, 3, padding=1), act()]
         layers.append(nn.Conv2d(features, 1, 3, padding=1))
@@ -171,8 +173,33 @@ class ThroughPlaneRRLSRN(nn.Module):
                 nn.init.zeros_(m.bias)
         nn.init.normal_(layers[-1].weight, std=1e-3)  # start as the spline alone
 
+    @classmethod
+    def with_condition(cls, x: torch.Tensor, spacing: float | torch.Tensor, thickness: float | torch.Tensor) -> torch.Tensor:
+        """``x`` (N, 1, h, w) with the two condition channels (per-sample values, or one for all)."""
+        n = x.shape[0]
+        c = torch.stack([torch.as_tensor(spacing, dtype=x.dtype).expand(n), torch.as_tensor(thickness, dtype=x.dtype).expand(n)], 1)
+        c = (c / cls.CONDITION_UNIT).to(x.device)[:, :, None, None].expand(n, 2, *x.shape[-2:])
+        return torch.cat([x, c.contiguous(memory_format=torch.channels_last) if x.is_contiguous(
+            memory_format=torch.channels_last) else c], 1)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
+        """``x``: (N, 3, h, w), the interpolated plane and its condition channels."""
+        return x[:, :1] + self.body(x)
+
+    def conditioned(self, spacing: float, thickness: float) -> nn.Module:
+        """This model as a one-channel model for one stack (spacing, thickness in output samples)."""
+        return _Conditioned(self, spacing, thickness)
+
+
+class _Conditioned(nn.Module):
+    scale = 1
+
+    def __init__(self, model: ThroughPlaneRRLSRN, spacing: float, thickness: float):
+        super().__init__()
+        self.model, self.spacing, self.thickness = model, float(spacing), float(thickness)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(ThroughPlaneRRLSRN.with_condition(x, self.spacing, self.thickness))
 
 
 ARCHITECTURES = {"rrlsrn": RRLSRN, "srcnn": SRCNN, "through_plane": ThroughPlaneRRLSRN}

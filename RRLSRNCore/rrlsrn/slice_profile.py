@@ -2,7 +2,9 @@
 finely sampled signal (its slice profile), and the cubic B-spline interpolation back onto a fine grid.
 
 Positions follow :mod:`rrlsrn.geometry`'s voxel-corner rule: ``n`` slices and ``m`` fine samples
-cover the same extent, slice ``q`` is centred at fine index ``(q + 0.5)·m/n − 0.5``. A slice of
+cover the same extent, slice ``q`` is centred at fine index ``(q + 0.5)·m/n − 0.5``. ``shift``
+(in slices) moves the fine grid along the axis, e.g. onto the positions of slices left out of a
+stack to score their prediction; products keep 0. A slice of
 thickness ``t`` (in fine samples) integrates the signal over ``[c − t/2, c + t/2]`` (``rect``) or
 with a Gaussian of full width at half maximum ``t`` (``gaussian``), each fine sample being a
 cell of width 1. Slice thickness may differ from slice spacing (gaps, overlaps).
@@ -40,21 +42,20 @@ def _cell_weights(centre: float, thickness: float, profile: str, m: int) -> np.n
 
 
 @lru_cache(maxsize=256)
-def profile_matrix(n: int, m: int, thickness: float, profile: str = "gaussian") -> np.ndarray:
+def profile_matrix(n: int, m: int, thickness: float, profile: str = "gaussian", shift: float = 0.0) -> np.ndarray:
     """(n × m) matrix A: the ``n`` thick slices measured from ``m`` fine samples of the same extent;
     ``thickness`` in fine samples. Weights cut by the edges are renormalised (the field of view)."""
-    centres = (np.arange(n) + 0.5) * m / n - 0.5
+    centres = (np.arange(n) + 0.5 - shift) * m / n - 0.5
     return np.stack([_cell_weights(c, thickness, profile, m) for c in centres])
 
 
 @lru_cache(maxsize=256)
-def spline_matrix(n: int, m: int) -> np.ndarray:
-    """(m × n) matrix S: cubic B-spline interpolation of ``n`` samples onto ``m`` (any ratio)."""
-    eye = np.eye(n, dtype=np.float64)
-    out = ndimage.zoom(eye, (m / n, 1), order=3, mode="reflect", grid_mode=True)
-    if out.shape[0] != m:  # zoom rounds the output length; the grid rule needs exactly m
-        raise ValueError(f"cannot interpolate {n} samples onto {m}")
-    return out
+def spline_matrix(n: int, m: int, shift: float = 0.0) -> np.ndarray:
+    """(m × n) matrix S: cubic B-spline interpolation (mirror edges) of ``n`` samples onto ``m``,
+    any ratio; with ``shift`` 0 it is ``scipy.ndimage.zoom(..., grid_mode=True)`` exactly."""
+    at = (np.arange(m) + 0.5) * n / m - 0.5 + shift  # fine samples in slice coordinates
+    coordinates = np.stack(np.broadcast_arrays(at[:, None], np.arange(n)[None, :].astype(float)))
+    return ndimage.map_coordinates(np.eye(n), coordinates, order=3, mode="reflect")
 
 
 def along_last(x: np.ndarray | torch.Tensor, matrix: np.ndarray):
@@ -64,26 +65,28 @@ def along_last(x: np.ndarray | torch.Tensor, matrix: np.ndarray):
     return (np.asarray(x, np.float32) @ matrix.T.astype(np.float32)).astype(np.float32)
 
 
-def thick_slices(fine: np.ndarray | torch.Tensor, n: int, thickness: float, profile: str = "gaussian"):
+def thick_slices(fine: np.ndarray | torch.Tensor, n: int, thickness: float, profile: str = "gaussian",
+                 shift: float = 0.0):
     """``n`` thick slices of ``fine`` along its last axis (``thickness`` in fine samples)."""
-    return along_last(fine, profile_matrix(n, fine.shape[-1], float(thickness), profile))
+    return along_last(fine, profile_matrix(n, fine.shape[-1], float(thickness), profile, float(shift)))
 
 
-def interpolate(thick: np.ndarray | torch.Tensor, m: int):
+def interpolate(thick: np.ndarray | torch.Tensor, m: int, shift: float = 0.0):
     """Cubic B-spline interpolation of the last axis onto ``m`` samples (the classical baseline)."""
-    return along_last(thick, spline_matrix(thick.shape[-1], m))
+    return along_last(thick, spline_matrix(thick.shape[-1], m, float(shift)))
 
 
 @lru_cache(maxsize=64)
-def _projector(n: int, m: int, thickness: float, profile: str) -> np.ndarray:
+def _projector(n: int, m: int, thickness: float, profile: str, shift: float) -> np.ndarray:
     """(m × n) Aᵀ(AAᵀ)⁻¹: the smallest change of a fine signal that fixes its thick slices."""
-    a = profile_matrix(n, m, thickness, profile)
+    a = profile_matrix(n, m, thickness, profile, shift)
     return a.T @ np.linalg.pinv(a @ a.T)
 
 
-def enforce_consistency(fine: np.ndarray, thick: np.ndarray, thickness: float, profile: str = "gaussian") -> np.ndarray:
+def enforce_consistency(fine: np.ndarray, thick: np.ndarray, thickness: float, profile: str = "gaussian",
+                        shift: float = 0.0) -> np.ndarray:
     """``fine`` changed as little as possible (least squares) so that its thick slices along the
     last axis equal ``thick``: the result, measured with the slice profile, reproduces the input."""
     n, m = thick.shape[-1], fine.shape[-1]
-    misfit = np.asarray(thick, np.float32) - thick_slices(fine, n, thickness, profile)
-    return fine + along_last(misfit, _projector(n, m, float(thickness), profile))
+    misfit = np.asarray(thick, np.float32) - thick_slices(fine, n, thickness, profile, shift)
+    return fine + along_last(misfit, _projector(n, m, float(thickness), profile, float(shift)))

@@ -47,14 +47,16 @@ def check_settings(settings: UpscaleSettings, spacing: float) -> float:
 
 def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: float, profile: str = "gaussian",
                    consistency: bool = True, device="cpu", batch_size: int | None = None, tile: int = 512,
-                   progress: Progress | None = None) -> np.ndarray:
+                   progress: Progress | None = None, shift: float = 0.0) -> np.ndarray:
     """A normalised volume ``(A, B, n)`` (slice axis last) restored onto ``(A, B, m)``.
 
     ``thickness`` is in output samples (slice thickness over the output spacing). The model runs
     on the A planes ``(B, m)`` and the B planes ``(A, m)``; their average is the result.
+    ``shift``: see :mod:`rrlsrn.slice_profile` (evaluation only).
     """
-    a, b, _ = volume.shape
-    fine = slice_profile.interpolate(volume, m)
+    a, b, n = volume.shape
+    fine = slice_profile.interpolate(volume, m, shift)
+    model = model.conditioned(m / n, thickness)
     total = a + b
     report = (lambda done, _n, offset: progress(offset + done, total)) if progress else None
     across_a = super_resolve_slices(model, fine, device, batch_size, tile,
@@ -63,7 +65,7 @@ def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: floa
                                     progress=report and (lambda d, n: report(d, n, a)))
     result = 0.5 * (across_a + across_b.transpose(1, 0, 2))
     if consistency:
-        result = slice_profile.enforce_consistency(result, volume, thickness, profile)
+        result = slice_profile.enforce_consistency(result, volume, thickness, profile, shift)
     return result.astype(np.float32)
 
 

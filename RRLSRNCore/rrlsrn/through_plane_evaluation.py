@@ -31,7 +31,8 @@ import SimpleITK as sitk
 from torch import nn
 
 from . import io, slice_profile
-from .evaluation import region_masks, score
+from .evaluation import region_masks
+from .metrics import score
 from .intensity import TISSUE, Normalisation
 from .runner import super_resolve_slices
 from .through_plane import restore_volume

@@ -8,15 +8,13 @@ global batch and trains on its share of it.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field, fields
-from fnmatch import fnmatch
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,14 +25,14 @@ from torch import nn
 from . import io, slice_profile
 from .degrade import (AcquisitionMix, acquire, cubic_spline_upsample, rician_noise, sample_acquisition, simulate_lr,
                       zero_fill_interpolate)
+from .discovery import DEFAULT_EXCLUDES, find_volumes
 from .errors import RRLSRNError
 from .intensity import TISSUE, Normalisation
 from .losses import SRLoss
-from .models import build_model
+from .metrics import score
+from .models import ThroughPlaneRRLSRN, build_model
 from .weights import load_lapsrn_mat, load_model, save_weights
 
-VOLUME_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".mha", ".mhd")
-DEFAULT_EXCLUDES = ("*mask*", "*brainparts*", "*seg*", "*label*", "*dseg*")
 
 
 @dataclass
@@ -91,23 +89,6 @@ class TrainConfig:
 
 
 # ---------------------------------------------------------------------------- data
-
-def find_volumes(items: list[str], exclude: list[str]) -> list[Path]:
-    """Volume files named directly or found in folders (not matching ``exclude`` patterns)."""
-    found: list[Path] = []
-    for item in items:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.name.lower().endswith(VOLUME_SUFFIXES)
-                            and not any(fnmatch(p.name.lower(), pat) for pat in exclude))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise RRLSRNError(f"{path} does not exist.")
-    if not found:
-        raise RRLSRNError(f"no volumes found in {', '.join(items) or 'the inputs'}.")
-    return found
-
 
 def load_normalised(path: Path) -> np.ndarray:
     """A volume as a normalised float32 array ``[k, j, i]``."""
@@ -231,20 +212,22 @@ def through_plane_pair(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Gene
                        thickness_factor: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """(input, target) for the through-plane task: the last axis of each HR patch measured as thick
     slices (spacing ``ratio`` samples, thickness ``ratio × thickness_factor``, a slice profile from
-    ``cfg.profiles``), Rician noise up to ``cfg.noise_max``, then cubic-spline interpolated back;
-    the target is the patch cut to a multiple of the ratio. Unset arguments are drawn."""
+    ``cfg.profiles``), Rician noise up to ``cfg.noise_max``, then cubic-spline interpolated back,
+    with the spacing and thickness as condition channels; the target is the patch cut to a
+    multiple of the ratio. Unset arguments are drawn."""
     pick = lambda options: options[int(torch.randint(len(options), (1,), generator=generator))]  # noqa: E731
     ratio = ratio or pick(cfg.ratios)
     width = hr.shape[-1] // ratio * ratio
     target = hr[..., :width].contiguous()
-    inputs = torch.empty_like(target)
+    inputs, thickness = torch.empty_like(target), torch.empty(target.shape[0])
     for i in range(target.shape[0]):
         lo, hi = cfg.thickness_factor
         factor = thickness_factor or lo + (hi - lo) * torch.rand(1, generator=generator).item()
+        thickness[i] = ratio * factor
         thick = slice_profile.thick_slices(target[i], width // ratio, ratio * factor, profile or pick(cfg.profiles))
         thick = rician_noise(thick, cfg.noise_max * torch.rand(1, generator=generator).item(), generator)
         inputs[i] = slice_profile.interpolate(thick, width)
-    return inputs, target
+    return ThroughPlaneRRLSRN.with_condition(inputs, float(ratio), thickness), target
 
 
 def training_pair(hr: torch.Tensor, cfg: TrainConfig, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -261,7 +244,7 @@ def validation_sets(val_hr: torch.Tensor, cfg: TrainConfig) -> list[tuple[str, t
     if cfg.task == "through_plane":
         sets = [(name, through_plane_pair(val_hr, cfg, torch.Generator().manual_seed(0), 4, profile, 1.0)[0])
                 for name, profile in (("", "gaussian"), ("rect", "rect"))]
-        return [(name, x, x[:, 0].numpy()) for name, x in sets]
+        return [(name, x, x[:, 0].numpy()) for name, x in sets]  # channel 0: the spline
     sets = [(name, simulate_lr(val_hr, degradation, cfg.scale)) for name, degradation in (("", "bicubic"), ("kspace", "kspace"))]
     return [(name, x, cubic_spline_upsample(x[:, 0].numpy(), cfg.scale)) for name, x in sets]
 
@@ -287,8 +270,6 @@ def validation_slices(paths: list[Path], per_volume: int, scale: int, patch: int
 
 def psnr_ssim(pred: np.ndarray, target: np.ndarray) -> tuple[float, float]:
     """Mean PSNR and SSIM over whole slices, with the evaluation protocol's scoring."""
-    from .evaluation import score
-
     psnr, ssim = score(pred, target, np.ones(target.shape, bool))
     return float(np.mean(psnr)), float(np.mean(ssim))
 
@@ -510,90 +491,3 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
     if world > 1:
         dist.destroy_process_group()
     return out / "best.pt"
-
-
-# ---------------------------------------------------------------------------- command line
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train RRLSRN or SRCNN on HR volumes",
-                       description="Train on 2D patches of HR volumes with LR simulated per batch. "
-                       "Options can also come from a JSON file (--config) with the same names.")
-    p.add_argument("inputs", nargs="*", help="training volumes or folders")
-    p.add_argument("--config", help="JSON file of options (command-line options override it)")
-    p.add_argument("--val", action="append", help="validation volume or folder (repeatable)")
-    p.add_argument("--out", help="run folder: checkpoint.pt, best.pt, last.pt, log.csv, curves.png")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
-    p.add_argument("--time-limit", type=float, metavar="MINUTES",
-                   help="stop after the epoch that ends past this time (resume later with --resume)")
-    p.add_argument("--recipe", choices=("default", "paper"))
-    p.add_argument("--task", choices=("in_plane", "through_plane"),
-                   help="in_plane: x--scale in both plane axes; through_plane: restore thick slices along one "
-                   "axis (with --arch through_plane)")
-    p.add_argument("--arch", choices=("rrlsrn", "srcnn", "through_plane"))
-    p.add_argument("--scale", type=int, choices=(2, 4, 8))
-    p.add_argument("--feature-upconv-kernel", type=int, choices=(3, 4))
-    p.add_argument("--no-feature-upconv", dest="feature_upconv", action="store_false", default=None,
-                   help="ablation: predict the residual at low resolution, upsampled by the image branch")
-    p.add_argument("--init", help="scratch, lapsrn (with --lapsrn-mat) or a weights file")
-    p.add_argument("--lapsrn-mat", help="path to the official LapSRN_x2.mat")
-    p.add_argument("--degradation", choices=("bicubic", "kspace", "mix", "acquisition"),
-                   help="mix: bicubic or k-space per patch; acquisition: bicubic or the MR acquisition "
-                   "model (anisotropic matrix, partial Fourier, apodisation, complex noise) per patch")
-    p.add_argument("--image-branch", choices=("upconv", "spline"),
-                   help="upconv: the paper's learned 4x4 transposed conv (bilinear init); spline: the "
-                   "residual is added to a fixed cubic-spline upsampling")
-    p.add_argument("--zero-fill-fraction", type=float, help="share of HR patches made zero-fill "
-                   "interpolated (a coarser acquisition shown on their grid) before the LR is made")
-    p.add_argument("--kspace-fraction", type=float, help="share of k-space-truncated patches with 'mix'")
-    p.add_argument("--blur-max", type=float, help="largest random Gaussian blur sigma (HR px)")
-    p.add_argument("--noise-max", type=float, help="largest random Rician noise sigma added to the LR input")
-    p.add_argument("--hr-noise-max", type=float, help="largest random Rician noise sigma added to the HR "
-                   "patch before the LR is made from it (noisy targets, as clinical slices are)")
-    p.add_argument("--patch-size", type=int)
-    p.add_argument("--batch-size", type=int, help="global batch (split over torchrun processes)")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--steps-per-epoch", type=int)
-    p.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
-    p.add_argument("--charbonnier-weight", type=float)
-    p.add_argument("--gdl-weight", type=float, help="0 disables the gradient difference loss")
-    p.add_argument("--foreground-fraction", type=float)
-    p.add_argument("--val-slices", type=int, help="validation slices per volume")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--threads", type=int, help="torch CPU threads per process (0: torch's default)")
-    p.add_argument("--exclude", action="append", help="file-name pattern skipped in folders")
-    p.add_argument("-q", "--quiet", action="store_true")
-    p.set_defaults(func=_run)
-
-
-def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig from defaults, then the JSON config file, then explicit options."""
-    values: dict = {}
-    if args.config:
-        try:
-            values = json.loads(Path(args.config).read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise RRLSRNError(f"cannot read the config file {args.config}: {error}.") from None
-        if not isinstance(values, dict):
-            raise RRLSRNError(f"the config file {args.config} must hold a JSON object of option names and values, "
-                              f"not {type(values).__name__ if values is not None else 'null'}.")
-        unknown = set(values) - {f.name for f in fields(TrainConfig)}
-        if unknown:
-            raise RRLSRNError(f"unknown option(s) in {args.config}: {', '.join(sorted(unknown))}.")
-    for f in fields(TrainConfig):
-        value = getattr(args, f.name, None)
-        if value not in (None, []):
-            values[f.name] = value
-    return TrainConfig(**values)
-
-
-def _run(args: argparse.Namespace) -> int:
-    cfg = config_from_args(args)
-    if args.resume and (Path(cfg.out) / "config.json").exists():
-        saved = json.loads((Path(cfg.out) / "config.json").read_text())
-        cfg = TrainConfig(**{**saved, "epochs": cfg.epochs if args.epochs else saved["epochs"]})
-    if not cfg.inputs:
-        raise RRLSRNError("give training volumes or folders (or a --config with 'inputs').")
-    best = train(cfg, resume=args.resume, progress=not args.quiet, time_limit_min=args.time_limit)
-    if int(os.environ.get("RANK", "0")) == 0 and not args.quiet:
-        print(f"best weights: {best}")
-    return 0

@@ -25,7 +25,8 @@ import torch
 
 from rrlsrn.benchmark import machine
 from rrlsrn.degrade import simulate_lr
-from rrlsrn.evaluation import EvalSettings, hr_slices, region_masks, score
+from rrlsrn.evaluation import EvalSettings, hr_slices, region_masks
+from rrlsrn.metrics import score
 from rrlsrn.runner import model_input, prepare_model
 from rrlsrn.weights import load_model
 

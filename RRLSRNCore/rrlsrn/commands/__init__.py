@@ -1,3 +1,3 @@
-"""The subcommands of ``rrlsrn`` whose code is nothing but the command: each module holds its
-argparse options (``add_cli``) and the function that runs them on the library. (``train``,
-``evaluate``, ``benchmark`` and ``demo`` keep their ``add_cli`` beside their code for now.)"""
+"""The subcommands of ``rrlsrn``, one module each: its argparse options (``add_cli``) and the
+function that runs them on the library. argparse lives here only; the library below takes one
+settings object per job and never imports this package."""

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from ..slice_profile import enforce_consistency, interpolate
     from ..through_plane_evaluation import (ThroughPlaneEvalSettings, model_restorer, naive_in_plane_restorer,
                                             write_report)
-    from ..training import DEFAULT_EXCLUDES, find_volumes
+    from ..discovery import DEFAULT_EXCLUDES, find_volumes
     from ..weights import load_model, shipped_weights
 
     for factor in (args.thickness_factor, args.assume_thickness_factor):

@@ -163,7 +163,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
 
     from ..inference import check_finite_model, upscale_file
     from ..publish import is_temporary, same_file
-    from ..training import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
+    from ..discovery import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
     from ..weights import load_model, shipped_weights
 
     if args.output_dir is None:
