@@ -14,7 +14,8 @@ from scipy import ndimage
 
 from rrlsrn import io
 from rrlsrn.errors import RRLSRNError
-from rrlsrn.training import TrainConfig, train
+from rrlsrn.train_config import TrainConfig, resolve_config
+from rrlsrn.training import train
 from rrlsrn.weights import load_model
 
 
@@ -46,6 +47,7 @@ def log_rows(out: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_loss_goes_down_and_outputs_are_written(volumes, tmp_path):
     best = train(config(volumes, tmp_path, epochs=4, steps_per_epoch=15), progress=False)
     rows = log_rows(tmp_path)
@@ -58,6 +60,7 @@ def test_loss_goes_down_and_outputs_are_written(volumes, tmp_path):
     assert load_model(best).scale == 2
 
 
+@pytest.mark.slow
 def test_resume_continues_exactly_where_it_stopped(volumes, tmp_path):
     straight = train(config(volumes, tmp_path / "a"), progress=False)
     train(config(volumes, tmp_path / "b"), progress=False, time_limit_min=0)  # stops after epoch 1
@@ -87,18 +90,66 @@ def test_a_nan_loss_stops_with_a_message_naming_the_step(volumes, tmp_path):
     assert not (tmp_path / "last.pt").exists()  # nothing from the diverged run is kept as weights
 
 
-def test_config_file_and_command_line(volumes, tmp_path):
+def test_config_file_and_command_line(volumes, tmp_path, capsys):
+    from rrlsrn.cli import main
+    from test_cli import assert_one_sentence
+
     cfg_path = tmp_path / "run.json"
     cfg_path.write_text(json.dumps({"inputs": volumes[:1], "patch_size": 32, "batch_size": 2,
                                     "epochs": 1, "steps_per_epoch": 3, "threads": 1}))
-    cmd = [sys.executable, "-m", "rrlsrn", "train", "--config", str(cfg_path), "--out", str(tmp_path / "r"), "-q"]
-    assert subprocess.run(cmd, capture_output=True, text=True).returncode == 0
-    assert json.loads((tmp_path / "r" / "config.json").read_text())["patch_size"] == 32
+    argv = ["train", "--config", str(cfg_path), "--out", str(tmp_path / "r"), "-q"]
+    assert main([*argv, "--steps-per-epoch", "2"]) == 0  # the command line overrides the file
+    saved = json.loads((tmp_path / "r" / "config.json").read_text())
+    assert (saved["patch_size"], saved["steps_per_epoch"], saved["out"]) == (32, 2, str(tmp_path / "r"))
     cfg_path.write_text(json.dumps({"inputs": volumes[:1], "patch_sise": 32}))
-    bad = subprocess.run(cmd, capture_output=True, text=True)
-    assert bad.returncode == 1 and "patch_sise" in bad.stderr and "Traceback" not in bad.stderr
+    capsys.readouterr()
+    assert main(argv) == 1
+    error = capsys.readouterr().err
+    assert_one_sentence(error)
+    assert "patch_sise" in error
 
 
+def test_a_config_takes_shared_options_from_its_base_and_overrides_them(tmp_path):
+    (tmp_path / "split.json").write_text(json.dumps({"inputs": ["a.nii.gz"], "val": ["b.nii.gz"], "epochs": 3}))
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "run.json").write_text(json.dumps({"base": "../split.json", "epochs": 5, "patch_size": 32}))
+    cfg = resolve_config(tmp_path / "runs" / "run.json", {"patch_size": 48})  # the base is found beside the file
+    assert (cfg.inputs, cfg.val, cfg.epochs, cfg.patch_size) == (["a.nii.gz"], ["b.nii.gz"], 5, 48)
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"run.json": {"base": "split.json"}}, "the base config {dir}/split.json named in {dir}/run.json does not exist."),
+    ({"run.json": {"base": "split.json"}, "split.json": {"inputs": [], "vall": []}},
+     "unknown option(s) in {dir}/split.json: vall."),
+    ({"run.json": {"base": 3}}, "'base' in {dir}/run.json must name a config file, not 3."),
+    ({"run.json": {"base": "split.json"}, "split.json": {"base": "run.json"}}, "name each other as their base."),
+], ids=["missing-base", "unknown-in-base", "base-not-a-name", "loop"])
+def test_base_config_problems_are_one_sentence(tmp_path, capsys, files, message):
+    from rrlsrn.cli import main
+    from test_cli import assert_one_sentence
+
+    for name, values in files.items():
+        (tmp_path / name).write_text(json.dumps(values))
+    assert main(["train", "--config", str(tmp_path / "run.json")]) == 1
+    error = capsys.readouterr().err
+    assert_one_sentence(error)
+    assert message.format(dir=tmp_path) in error, error
+
+
+def test_the_shipped_configs_share_their_data_split():
+    """configs/*.json name a split file as their base instead of repeating ~35 paths."""
+    configs = Path(__file__).resolve().parents[1] / "configs"
+    for path in configs.glob("*.json"):
+        values = json.loads(path.read_text())
+        if path.name.startswith("data_split"):
+            assert set(values) == {"inputs", "val"}, path.name
+        elif path.name != "through_plane_cpu.json":  # still whole: converted once the run reading it has ended
+            assert "inputs" not in values and values["base"].startswith("data_split"), path.name
+            cfg = resolve_config(path, {})
+            assert cfg.inputs and cfg.val and not set(cfg.inputs) & set(cfg.val), path.name
+
+
+@pytest.mark.slow
 def test_two_process_ddp_follows_the_single_process_loss_curve(volumes, tmp_path):
     """torchrun with 2 CPU processes (gloo) and 1 process, same global batch: same losses."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
@@ -118,6 +169,7 @@ def test_two_process_ddp_follows_the_single_process_loss_curve(volumes, tmp_path
     assert load_model(tmp_path / "ddp" / "last.pt").scale == 2
 
 
+@pytest.mark.slow
 def test_sigkill_then_resume_continues_from_the_last_checkpoint(volumes, tmp_path):
     import signal
     import time
@@ -156,7 +208,7 @@ def test_v2_spline_branch_with_the_acquisition_model_trains_and_records_its_form
 
 
 def test_make_lr_acquisition_and_zero_filled_targets_are_seeded():
-    from rrlsrn.training import make_lr, zero_fill_targets
+    from rrlsrn.patches import make_lr, zero_fill_targets
 
     cfg = TrainConfig(degradation="acquisition", zero_fill_fraction=1.0)
     hr = torch.rand(6, 1, 32, 32)

@@ -1,14 +1,15 @@
-"""``rrlsrn train``: options from the command line and a JSON config (rrlsrn.training runs them)."""
+"""``rrlsrn train``: options from the command line and a JSON config (rrlsrn.train_config reads
+them, rrlsrn.training runs them)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
-from dataclasses import fields
-from pathlib import Path
+from dataclasses import replace
 
 from ..errors import RRLSRNError
-from ..training import TrainConfig, train
+from ..run_folder import RunFolder
+from ..train_config import OPTIONS, TrainConfig, resolve_config
+from ..training import train
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                        description="Train on 2D patches of HR volumes with LR simulated per batch. "
                        "Options can also come from a JSON file (--config) with the same names.")
     p.add_argument("inputs", nargs="*", help="training volumes or folders")
-    p.add_argument("--config", help="JSON file of options (command-line options override it)")
+    p.add_argument("--config", help="JSON file of options (command-line options override it); its "
+                   "\"base\": \"FILE\" names a file of shared options, e.g. the data split, that its own override")
     p.add_argument("--val", action="append", help="validation volume or folder (repeatable)")
     p.add_argument("--out", help="run folder: checkpoint.pt, best.pt, last.pt, log.csv, curves.png")
     p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
@@ -63,31 +65,16 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig from defaults, then the JSON config file, then explicit options."""
-    values: dict = {}
-    if args.config:
-        try:
-            values = json.loads(Path(args.config).read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise RRLSRNError(f"cannot read the config file {args.config}: {error}.") from None
-        if not isinstance(values, dict):
-            raise RRLSRNError(f"the config file {args.config} must hold a JSON object of option names and values, "
-                              f"not {type(values).__name__ if values is not None else 'null'}.")
-        unknown = set(values) - {f.name for f in fields(TrainConfig)}
-        if unknown:
-            raise RRLSRNError(f"unknown option(s) in {args.config}: {', '.join(sorted(unknown))}.")
-    for f in fields(TrainConfig):
-        value = getattr(args, f.name, None)
-        if value not in (None, []):
-            values[f.name] = value
-    return TrainConfig(**values)
+    """TrainConfig from defaults, then the JSON config file (and its base), then the options given."""
+    given = {name: getattr(args, name) for name in OPTIONS if getattr(args, name, None) not in (None, [])}
+    return resolve_config(args.config, given)
 
 
 def _run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
-    if args.resume and (Path(cfg.out) / "config.json").exists():
-        saved = json.loads((Path(cfg.out) / "config.json").read_text())
-        cfg = TrainConfig(**{**saved, "epochs": cfg.epochs if args.epochs else saved["epochs"]})
+    saved = RunFolder(cfg.out).saved_config() if args.resume else None
+    if saved is not None:  # a resumed run keeps its config; only --epochs may extend it
+        cfg = replace(saved, epochs=cfg.epochs) if args.epochs else saved
     if not cfg.inputs:
         raise RRLSRNError("give training volumes or folders (or a --config with 'inputs').")
     best = train(cfg, resume=args.resume, progress=not args.quiet, time_limit_min=args.time_limit)
