@@ -12,7 +12,8 @@ from scipy import stats
 from rrlsrn import io
 from rrlsrn.cli import main
 from rrlsrn.degrade import cubic_spline_upsample
-from rrlsrn.evaluation import EvalSettings, evaluate_volumes, region_masks, score, summarise, write_report
+from rrlsrn.evaluation import (EvalSettings, evaluate_volumes, json_safe, markdown_table, protocol_text, region_masks,
+                               score, summarise, write_report)
 from rrlsrn.geometry import Grid
 from rrlsrn.runner import super_resolve_slices
 from rrlsrn.weights import load_model, shipped_weights
@@ -50,6 +51,31 @@ def test_summary_statistics_match_scipy():
     assert row["psnr_mean"] == pytest.approx(values.mean())
     assert row["psnr_sd"] == pytest.approx(values.std(ddof=1))
     assert (row["psnr_ci_low"], row["psnr_ci_high"]) == pytest.approx((low, high))
+
+
+def test_statistics_that_the_volumes_cannot_support_are_left_out():
+    """One volume: the mean alone; two: mean ± SD; three or more: the 95 % CI too, SSIM's stopping at 1."""
+    def summary(values):
+        return summarise([{"volume": f"v{i}", "method": "m", "psnr": p, "ssim": s, "slices": 1}
+                          for i, (p, s) in enumerate(values)])[0]
+
+    one, two = summary([(30.0, 0.9)]), summary([(30.0, 0.9), (31.0, 0.95)])
+    assert math.isnan(one["psnr_sd"]) and math.isnan(one["psnr_ci_low"]) and math.isnan(two["ssim_ci_high"])
+    assert two["psnr_sd"] == pytest.approx(np.std([30.0, 31.0], ddof=1))
+    near_one = summary([(30.0, 0.90), (31.0, 0.99), (32.0, 0.999)])
+    assert near_one["ssim_ci_high"] == 1.0 and near_one["ssim_ci_low"] < near_one["ssim_mean"]
+    table = markdown_table([one, two, near_one])
+    rows = table.splitlines()[2:]
+    assert rows[0] == "| m | 30.00 | 0.9000 | 1 |"
+    assert rows[1] == "| m | 30.50 ± 0.71 | 0.9250 ± 0.0354 | 2 |"
+    assert rows[2].endswith(", 1.0000] | 3 |") and "nan" not in table
+    # as results.json holds them (null for what n cannot support), the same table
+    assert markdown_table(json.loads(json.dumps(json_safe([one, two, near_one]), allow_nan=False))) == table
+
+
+def strict_json(path) -> dict:
+    """A results.json, refusing NaN and infinities (not JSON, though Python writes them by default)."""
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(f"{c} in {path}"))
 
 
 def test_brain_region_is_the_filled_tissue_mask(mni_slices):
@@ -110,6 +136,14 @@ def test_evaluate_command(mni_volume, tmp_path):
     rows = {r["method"]: r for r in csv.DictReader(open(tmp_path / "metrics.csv"))}
     assert rows["same again"]["psnr"] == rows["RRLSRN"]["psnr"]  # the same weights score the same
     assert f"| {mni_volume.name} | " in text  # the per-volume table
+    results = strict_json(tmp_path / "results.json")  # the same report, machine-readable
+    assert results["command"].startswith("rrlsrn evaluate ") and results["settings"]["degradation"] == "kspace"
+    assert f"Protocol: {results['protocol']}" in text
+    assert results["protocol"] == protocol_text(EvalSettings(degradation="kspace", max_slices=2, min_tissue=0.1))
+    assert [(r["method"], r["psnr"]) for r in results["records"]] == [(m, float(r["psnr"])) for m, r in rows.items()]
+    rrlsrn = next(r for r in results["summary"] if r["method"] == "RRLSRN")
+    assert rrlsrn["volumes"] == 1 and rrlsrn["psnr_sd"] is None and rrlsrn["ssim_ci_high"] is None
+    assert "nan" not in text
     assert main(["evaluate", str(mni_volume), "--out", str(tmp_path), "--model", "no-equals-sign", "-q"]) == 1
 
 
@@ -126,9 +160,11 @@ def test_benchmark_command_names_the_machine(tmp_path):
     assert result["rrlsrn_end_to_end_volume"]["seconds"] > 0
 
 
-def test_demo_writes_volumes_on_exact_grids_and_beats_spline(tmp_path):
+@pytest.mark.slow
+def test_demo_writes_volumes_on_exact_grids_and_beats_spline(tmp_path, capsys):
     pytest.importorskip("nilearn")
     assert main(["demo", "--out", str(tmp_path), "--device", "cpu", "--max-slices", "6"]) == 0
+    printed = capsys.readouterr().out
     lr, sr, hr = (io.read_volume(tmp_path / f"{n}.nii.gz") for n in ("lr", "rrlsrn_x2", "hr"))
     for a, b in zip(Grid.of(lr).corner_bounds(), Grid.of(sr).corner_bounds()):
         assert np.allclose(a, b, atol=1e-4)
@@ -136,7 +172,14 @@ def test_demo_writes_volumes_on_exact_grids_and_beats_spline(tmp_path):
     with open(tmp_path / "metrics.csv") as f:
         psnr = {r["method"]: float(r["psnr"]) for r in csv.DictReader(f)}
     assert psnr["RRLSRN"] > psnr["cubic spline"] + 0.5
-    assert (tmp_path / "figure.png").exists() and "| RRLSRN |" in (tmp_path / "summary.md").read_text()
+    text = (tmp_path / "summary.md").read_text()
+    assert (tmp_path / "figure.png").exists() and "| RRLSRN |" in text
+    results = strict_json(tmp_path / "results.json")  # the evaluation's report pipeline and protocol
+    assert results["command"] == f"rrlsrn demo --out {tmp_path} --device cpu --max-slices 6"
+    assert results["protocol"].endswith(protocol_text(EvalSettings(degradation="kspace", max_slices=6)))
+    assert f"Protocol: {results['protocol']}" in text
+    for shown in (text, printed):  # one volume: no SD, no interval
+        assert "nan" not in shown and "± 0.00" not in shown
 
 
 # ---------------------------------------------------------------- v2: acquired grid

@@ -1,15 +1,16 @@
-"""``rrlsrn demo``: the whole pipeline on a real brain MRI that ships inside a PyPI package.
+"""rrlsrn demo: the whole pipeline on a real brain MRI that ships inside a PyPI package.
 
-The MNI152 2009 T1 template in the ``nilearn`` wheel (1 mm, adult, skull-stripped) is the
+The MNI152 2009 T1 template in the nilearn wheel (1 mm, adult, skull-stripped) is the
 high-resolution truth. Its axial slices are k-space truncated to half the in-plane matrix
 (a lower-resolution acquisition of the same field of view), written as a low-resolution
-volume with its exact grid, super-resolved ×2 by ``upscale_image`` with the shipped model,
-compared with cubic spline, and scored against the truth with the evaluation protocol.
+volume with its exact grid, super-resolved ×2 by upscale_image with the shipped model,
+compared with cubic spline, and scored against the truth with the evaluation protocol
+(rrlsrn.evaluation.protocol_text).
 """
 from __future__ import annotations
 
-import csv
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import torch
 from . import io
 from .degrade import cubic_spline_upsample, kspace_downsample
 from .errors import RRLSRNError
-from .evaluation import EvalSettings, markdown_table, plot_figure, region_masks, score, select_slices, summarise
+from .evaluation import EvalSettings, plot_figure, protocol_text, region_masks, score, select_slices, write_results
 from .geometry import Grid
 from .inference import UpscaleSettings, upscale_image
 from .runner import resolve_device
@@ -59,13 +60,19 @@ def low_resolution(hr: sitk.Image) -> sitk.Image:
     return image
 
 
-OUTPUTS = ("hr.nii.gz", "lr.nii.gz", "cubic_spline_x2.nii.gz", "rrlsrn_x2.nii.gz", "metrics.csv", "summary.md",
-           "figure.png")
+OUTPUTS = ("hr.nii.gz", "lr.nii.gz", "cubic_spline_x2.nii.gz", "rrlsrn_x2.nii.gz", "metrics.csv", "results.json",
+           "summary.md", "figure.png")
+DEMO_PROTOCOL = ("HR: the MNI152 2009 T1 template (nilearn, 1 mm). LR: each axial slice k-space truncated to half its "
+                 "matrix (2 mm in-plane), written as a volume on its exact grid and super-resolved ×2 with the shipped "
+                 "RRLSRN weights through `upscale_image` (the volume path), the cubic spline on the same grid; both "
+                 "scored against HR in HR-normalised intensities. Scoring: ")
 
 
-def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60, overwrite: bool = False) -> dict:
-    """Write hr/lr/cubic-spline/RRLSRN volumes, metrics and a figure into ``out`` (existing demo
-    results there are replaced only with ``overwrite``, as ``upscale`` does)."""
+def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60, overwrite: bool = False,
+             command: str = "rrlsrn demo") -> dict:
+    """Write hr/lr/cubic-spline/RRLSRN volumes, the report (rrlsrn.evaluation.write_results) and a
+    figure into ``out`` (existing demo results there are replaced only with ``overwrite``, as
+    ``upscale`` does); ``command`` is what the report records."""
     if out.exists() and not out.is_dir():
         raise RRLSRNError(f"{out} is a file; give a folder for the demo's results.")
     present = [name for name in OUTPUTS if (out / name).exists()]
@@ -99,19 +106,11 @@ def run_demo(out: Path, device: str = "auto", max_slices: int | None = 60, overw
                         "ssim": float(ssim.mean()), "slices": len(keep)})
         mid = len(keep) // 2
         outputs[name] = (pred[mid], float(psnr[mid]), float(ssim[mid]))
-    summary = summarise(records)
-    with io.atomic_path(out / "metrics.csv") as tmp, open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
     example = {"volume": "MNI152 T1, axial slice", "hr": truth[keep][len(keep) // 2],
                "lr": norm.apply(lr_array)[keep][len(keep) // 2], "outputs": outputs}
     plot_figure(example, out / "figure.png", 2)
-    text = ("# RRLSRN demo\n\nHR: MNI152 2009 T1 template (nilearn, 1 mm). LR: each axial slice k-space truncated "
-            "to half its matrix (2 mm in-plane). Super-resolved ×2 with the shipped RRLSRN weights, volume path "
-            f"(`upscale_image`), {seconds:.1f} s on {resolve_device(device)}. Scored against HR in HR-normalised "
-            f"intensities over the brain on {len(keep)} axial slices with ≥ 20 % brain, data range 1.\n\n"
-            f"{markdown_table(summary)}\n")
-    with io.atomic_path(out / "summary.md") as tmp:
-        tmp.write_text(text)
+    on = resolve_device(device)
+    write_results(out, "RRLSRN demo", command, DEMO_PROTOCOL + protocol_text(settings),
+                  {**asdict(settings), "device": str(on)}, records,
+                  f"RRLSRN took {seconds:.1f} s on {on}; {len(keep)} axial slices scored.")
     return {"paths": paths, "records": records, "seconds": seconds, "lr": lr, "sr": sr}

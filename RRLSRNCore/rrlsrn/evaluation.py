@@ -1,30 +1,14 @@
 """``rrlsrn evaluate``: simulate low resolution from HR volumes and score upsamplers.
 
-Protocol (also written into every ``summary.md``):
-1. Each HR volume is normalised (:class:`rrlsrn.intensity.Normalisation`: 0.5th percentile
-   → 0, 99.5th percentile of the voxels above it → 1).
-2. 2D slices are taken across ``slice_axis`` (index axis, default k). A slice is scored when
-   at least ``min_tissue`` (default 20 %) of it is tissue (normalised intensity > 0.05); with
-   ``max_slices`` an evenly spaced subset of those is kept. Slices are cropped to a multiple of
-   the scale (bottom/right edge).
-   With ``grid="acquired"`` the slices are first brought back to the grid they were acquired
-   on (:func:`acquired_matrix`: per in-plane axis, from the power spectrum; k-space cropped to
-   that many lines), then cropped to a multiple of the scale.
-3. LR = ``degrade.simulate_lr`` (bicubic ×1/s with antialiasing, k-space truncation, or the MR
-   acquisition model with seed 0) of the HR slice; every method upsamples that LR on the same
-   cell-centred grid.
-4. Outputs and HR are clipped to [0, 1]. PSNR and SSIM (scikit-image, ``data_range=1``,
-   7×7 Gaussian-free window) are computed over the region: ``brain`` = HR tissue mask
-   (> 0.05, holes filled, per slice; the brain for skull-stripped volumes, head and
-   surrounding tissue for clinical stacks) or ``slice`` = the whole slice. PSNR in the brain
-   uses the MSE over the mask; SSIM is the mean of the SSIM map over the mask.
-5. Per volume: mean over its slices. Across volumes: mean, SD and a 95 % CI (t distribution).
+Protocol: :func:`protocol_text`, the one statement of it, written into every ``summary.md`` and
+``results.json`` (of ``rrlsrn evaluate`` and ``rrlsrn demo``) with the settings filled in.
 """
 from __future__ import annotations
 
 import csv
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -48,7 +32,7 @@ Upsampler = Callable[[np.ndarray], np.ndarray]
 
 @dataclass
 class EvalSettings:
-    """The evaluation protocol's free choices (see the module docstring)."""
+    """The evaluation protocol's free choices (:func:`protocol_text`)."""
 
     scale: int = 2
     degradation: str = "bicubic"
@@ -219,45 +203,69 @@ def evaluate_volumes(paths: list[Path], methods: dict[str, Upsampler], settings:
     return records, example
 
 
+CI_MIN_VOLUMES = 3  # fewer volumes give an interval too wide to read (t = 12.7 for 2)
+UPPER_BOUND = {"psnr": math.inf, "ssim": 1.0}
+
+
 def summarise(records: list[dict]) -> list[dict]:
-    """Per method: mean, SD and 95 % CI (t distribution) of the per-volume PSNR and SSIM."""
+    """Per method: mean, SD and 95 % CI (t distribution) of the per-volume PSNR and SSIM, as far as
+    the number of volumes supports them (SD from 2, CI from :data:`CI_MIN_VOLUMES`; NaN otherwise);
+    SSIM's interval stops at 1."""
     rows = []
     for method in dict.fromkeys(r["method"] for r in records):
         row: dict = {"method": method}
-        for metric in ("psnr", "ssim"):
+        for metric, top in UPPER_BOUND.items():
             values = np.array([r[metric] for r in records if r["method"] == method])
-            n = len(values)
-            sd = float(values.std(ddof=1)) if n > 1 else 0.0
-            half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
-            row.update({f"{metric}_mean": float(values.mean()), f"{metric}_sd": sd,
-                        f"{metric}_ci_low": float(values.mean()) - half, f"{metric}_ci_high": float(values.mean()) + half,
-                        "volumes": n})
+            n, mean = len(values), float(values.mean())
+            sd = float(values.std(ddof=1)) if n > 1 else math.nan
+            half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n >= CI_MIN_VOLUMES else math.nan
+            row.update({f"{metric}_mean": mean, f"{metric}_sd": sd, f"{metric}_ci_low": mean - half,
+                        f"{metric}_ci_high": mean + half if math.isnan(half) else min(mean + half, top), "volumes": n})
         rows.append(row)
     return rows
 
 
 def protocol_text(settings: EvalSettings) -> str:
+    """The evaluation protocol with these settings, in one paragraph (what every report records)."""
     grid = ("the grid as stored" if settings.grid == "stored" else
-            "the acquired grid (each stack brought back from an interpolated display grid first: "
-            "`evaluation.acquired_matrix`)")
-    lr = {"acquisition": "the MR acquisition model (seed 0: k-space truncation with random anisotropic "
+            "the acquired grid (each stack brought back from an interpolated display grid first: per in-plane "
+            "axis from its power spectrum, k-space cropped to that many lines; `evaluation.acquired_matrix`)")
+    s = settings.scale
+    lr = {"bicubic": f"bicubic ×1/{s} with antialiasing (MATLAB imresize, as the paper)",
+          "kspace": f"k-space truncation (the central 1/{s} of k-space)",
+          "acquisition": "the MR acquisition model (seed 0: k-space truncation with random anisotropic "
           "matrix, partial Fourier, Tukey apodisation, complex noise, magnitude; `degrade.AcquisitionMix`)"}
-    return (f"×{settings.scale}, HR on {grid}, LR by {lr.get(settings.degradation, settings.degradation)} "
-            f"degradation of each HR slice across index axis "
-            f"{settings.slice_axis}; slices with ≥ {settings.min_tissue:.0%} tissue"
-            f"{f' (at most {settings.max_slices}, evenly spaced)' if settings.max_slices else ''}; intensities "
-            "normalised per volume (0.5–99.5th percentile → 0–1), outputs clipped to [0, 1]; PSNR/SSIM "
-            f"(scikit-image, data range 1) over the {settings.region} region"
-            f"{' (HR > 0.05, holes filled)' if settings.region == 'brain' else ''}; mean over slices per "
-            "volume, then mean ± SD [95 % t-CI] over volumes.")
+    return (f"×{s}, HR on {grid}; each HR volume normalised (0.5th percentile → 0, 99.5th percentile "
+            f"of the voxels above it → 1); 2D slices across index axis {settings.slice_axis} with ≥ "
+            f"{settings.min_tissue:.0%} tissue (normalised intensity > 0.05)"
+            f"{f', at most {settings.max_slices}, evenly spaced' if settings.max_slices else ''}, cropped to a "
+            f"multiple of the scale; LR = {lr.get(settings.degradation, settings.degradation)} of each HR slice, "
+            "upsampled by every method onto the same cell-centred grid; outputs and HR clipped to [0, 1]; PSNR "
+            "(the MSE over the region) and SSIM (the mean of the SSIM map over the region, 7×7 window; scikit-image, "
+            f"data range 1) over the {settings.region} region"
+            f"{' (HR > 0.05, holes filled, per slice)' if settings.region == 'brain' else ' (the whole slice)'}; mean "
+            f"over slices per volume, then mean ± SD [95 % t-CI] over volumes (the SD from 2 volumes, the CI from "
+            f"{CI_MIN_VOLUMES}; SSIM's CI bounded by 1).")
+
+
+def _supported(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)  # results.json holds what n cannot support as null
 
 
 def markdown_table(summary: list[dict]) -> str:
+    """Markdown: per method, PSNR and SSIM as mean ± SD [95 % CI] over volumes, each part only
+    where the volumes support it (a summary from :func:`summarise`, or read back from results.json)."""
     lines = ["| method | PSNR (dB) mean ± SD [95% CI] | SSIM mean ± SD [95% CI] | volumes |", "|---|---|---|---|"]
     for r in summary:
-        lines.append(f"| {r['method']} | {r['psnr_mean']:.2f} ± {r['psnr_sd']:.2f} [{r['psnr_ci_low']:.2f}, "
-                     f"{r['psnr_ci_high']:.2f}] | {r['ssim_mean']:.4f} ± {r['ssim_sd']:.4f} [{r['ssim_ci_low']:.4f}, "
-                     f"{r['ssim_ci_high']:.4f}] | {r['volumes']} |")
+        cells = []
+        for metric, digits in (("psnr", 2), ("ssim", 4)):
+            text = f"{r[f'{metric}_mean']:.{digits}f}"
+            if _supported(r[f"{metric}_sd"]):
+                text += f" ± {r[f'{metric}_sd']:.{digits}f}"
+            if _supported(r[f"{metric}_ci_low"]):
+                text += f" [{r[f'{metric}_ci_low']:.{digits}f}, {r[f'{metric}_ci_high']:.{digits}f}]"
+            cells.append(text)
+        lines.append(f"| {r['method']} | {cells[0]} | {cells[1]} | {r['volumes']} |")
     return "\n".join(lines)
 
 
@@ -307,19 +315,43 @@ def plot_figure(example: dict, path: Path, scale: int) -> Path:
     return path
 
 
-def write_report(records: list[dict], example: dict, settings: EvalSettings, out: Path, command: str) -> dict:
-    """metrics.csv (per volume), summary.md (table + protocol + command), figure.png."""
+def json_safe(value):
+    """A copy fit for strict JSON: NaN and infinities (what n cannot support) become null."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_results(out: Path, title: str, command: str, protocol: str, settings: dict, records: list[dict],
+                  details: str = "") -> dict:
+    """The report of a scoring run, in ``out``: metrics.csv (a row per volume and method),
+    results.json (command, protocol, settings, summary, records) and summary.md (title, command,
+    protocol, the summary table, then ``details``)."""
+    summary = summarise(records)
     out.mkdir(parents=True, exist_ok=True)
     with io.atomic_path(out / "metrics.csv") as tmp, open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["volume", "method", "psnr", "ssim", "slices", "grid"])
+        writer = csv.DictWriter(f, fieldnames=list(records[0]))
         writer.writeheader()
         writer.writerows(records)
-    summary = summarise(records)
-    grids = "\n".join(f"- {v}: " + "; ".join(notes) for v, notes in example.get("grids", {}).items())
-    text = (f"# Evaluation\n\nCommand: `{command}`\n\nProtocol: {protocol_text(settings)}\n\n"
-            f"{markdown_table(summary)}\n\nPer volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n\n"
-            f"Grid per volume:\n\n{grids}\n")
+    results = {"command": command, "protocol": protocol, "settings": settings, "summary": summary, "records": records}
+    with io.atomic_path(out / "results.json") as tmp:
+        tmp.write_text(json.dumps(json_safe(results), indent=1, ensure_ascii=False, allow_nan=False) + "\n",
+                       encoding="utf-8")
+    text = (f"# {title}\n\nCommand: `{command}`\n\nProtocol: {protocol}\n\n{markdown_table(summary)}\n"
+            + (f"\n{details}\n" if details else ""))
     with io.atomic_path(out / "summary.md") as tmp:
-        tmp.write_text(text)
-    plot_figure(example, out / "figure.png", settings.scale)
+        tmp.write_text(text, encoding="utf-8")
     return {"summary": summary, "markdown": text}
+
+
+def write_report(records: list[dict], example: dict, settings: EvalSettings, out: Path, command: str) -> dict:
+    """``rrlsrn evaluate``'s report: :func:`write_results` with the per-volume and grid tables, and figure.png."""
+    grids = "\n".join(f"- {v}: " + "; ".join(notes) for v, notes in example.get("grids", {}).items())
+    report = write_results(out, "Evaluation", command, protocol_text(settings), asdict(settings), records,
+                           f"Per volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n\nGrid per volume:\n\n{grids}")
+    plot_figure(example, out / "figure.png", settings.scale)
+    return report

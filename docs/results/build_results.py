@@ -2,8 +2,9 @@
 
     python docs/results/build_results.py
 
-Every number in RESULTS.md comes from a metrics.csv / summary.md / JSON written by a command
-shown above its table; the prose around them is in this file (INTRO, NOTES).
+Every number in RESULTS.md comes from a results.json (or another JSON) written by a command
+shown above its table; the prose around them is in this file (INTRO, NOTES). The tables of
+`rrlsrn evaluate`'s summaries are rrlsrn.evaluation.markdown_table, as in its summary.md.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import statistics
 from pathlib import Path
 
 from scipy import stats
+
+from rrlsrn.evaluation import markdown_table
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent
@@ -33,18 +36,21 @@ ABLATION_LOGS = {"ablation_base": "RRLSRN (3k)", "ablation_no_gdl": "no GDL (3k)
 DEGRADATIONS = {"bicubic": "bicubic ×½ (the paper's)", "kspace": "k-space truncation (central half)"}
 
 
+def results(run: str) -> dict:
+    """What `rrlsrn evaluate` recorded in docs/results/<run>/results.json."""
+    return json.loads((HERE / run / "results.json").read_text(encoding="utf-8"))
+
+
 def records(run: str) -> list[dict]:
-    with open(HERE / run / "metrics.csv") as f:
-        return [dict(r, psnr=float(r["psnr"]), ssim=float(r["ssim"])) for r in csv.DictReader(f)]
+    return results(run)["records"]
 
 
 def command(run: str) -> str:
-    return re.search(r"Command: `([^`]*)`", (HERE / run / "summary.md").read_text()).group(1)
+    return results(run)["command"]
 
 
 def summary_table(run: str) -> str:
-    text = (HERE / run / "summary.md").read_text()
-    return re.search(r"(\| method \|.*?)\n\n", text, re.S).group(1)
+    return markdown_table(results(run)["summary"])
 
 
 def per_volume(run: str, methods: list[str], short: bool = True) -> str:
@@ -275,7 +281,7 @@ def v2_section() -> list[str]:
     for where, label in (("val", "validation"), ("dev", "dev stacks")):
         for deg, deg_text in V2_DEGRADATIONS.items():
             run = f"v2arms_{where}_{deg}_stored"
-            if not (HERE / run / "metrics.csv").exists():
+            if not (HERE / run / "results.json").exists():
                 continue
             m, lo, hi = paired(run, "paper form", "spline form")
             parts += [f"**{label}, {deg_text}, stored grid** (spline form − paper form: {m:+.2f} dB, 95% CI "
@@ -291,7 +297,7 @@ def v2_section() -> list[str]:
                           v2_table(where, deg, grid), ""]
     for where, label in V2_SETS.items():
         run = f"v2acq_{where}_acquisition_acquired"
-        if (HERE / run / "metrics.csv").exists():
+        if (HERE / run / "results.json").exists():
             parts += [f"### {label} — LR from the MR acquisition model (seed 0) — acquired grid", "",
                       f"```bash\n{command(run)}\n```", "", "*RRLSRN* = v1 (shipped), *RRLSRN v2* = the v2 candidate.", "",
                       summary_table(run), ""]
@@ -359,7 +365,7 @@ def main() -> None:
     parts += ["## 8. Why k-space ×2 gains little on two of the dev stacks", "",
               "```bash\npython docs/results/spectrum.py > docs/results/spectrum/table.md\n```", "",
               (HERE / "spectrum" / "table.md").read_text().strip(), ""]
-    if (HERE / "v2_val_bicubic_stored" / "metrics.csv").exists():
+    if (HERE / "v2_val_bicubic_stored" / "results.json").exists():
         parts += v2_section()
     parts += [(DOCS / "results" / "NOTES.md").read_text().strip(), ""]
     (DOCS / "RESULTS.md").write_text("\n".join(parts))
