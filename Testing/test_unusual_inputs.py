@@ -108,6 +108,22 @@ def test_4d_and_vector_images_with_the_option_that_picks_one(tmp_path, random_we
     assert abs(sitk.GetArrayViewFromImage(out).mean() - frames[0].mean()) < 0.1 * frames[0].mean()
 
 
+def test_a_detached_nrrd_header_is_found_in_folders_and_by_batch_runs(tmp_path, random_weights):
+    """A .nhdr header (its voxels in a file beside it) counts as a volume wherever a folder is searched."""
+    from rrlsrn.discovery import DEFAULT_EXCLUDES, find_volumes
+
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    sitk.WriteImage(sitk.GetImageFromArray(smooth_volume((10, 8, 3)).astype(np.float32)), str(cohort / "stack.nhdr"))
+    assert len(list(cohort.iterdir())) == 2  # the header and its data file
+    assert find_volumes([str(cohort)], list(DEFAULT_EXCLUDES)) == [cohort / "stack.nhdr"]
+    out = tmp_path / "sr"
+    assert main(["upscale", "--input-dir", str(cohort), "--output-dir", str(out), "--weights", str(random_weights),
+                 "-q"]) == 0
+    assert [p.name for p in out.iterdir()] == ["stack_SRx2.nii.gz"]
+    assert io.read_volume(out / "stack_SRx2.nii.gz").GetSize() == (20, 16, 3)
+
+
 def test_overwrite_replaces_an_existing_output(tmp_path, random_weights):
     image = sitk.GetImageFromArray(smooth_volume((10, 8, 3)).astype(np.float32))
     sitk.WriteImage(image, str(tmp_path / "in.nii.gz"))
