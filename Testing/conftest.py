@@ -14,8 +14,8 @@ CHILD_PYTHON = os.environ.get("RRLSRN_CHILD_PYTHON") or None
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes more than ~10 s on a 2-core CPU; "
-                            "`pytest Testing -m 'not slow'` is the everyday fast lane")
+    config.addinivalue_line("markers", "slow: takes more than ~5 s on an idle 2-core CPU; "
+                            "`pytest Testing -m 'not slow'` is the everyday fast lane (about 2 minutes)")
 
 
 @pytest.fixture(scope="session")

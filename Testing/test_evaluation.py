@@ -92,6 +92,7 @@ def shipped_methods() -> dict:
             "RRLSRN": lambda lr: super_resolve_slices(rrlsrn, lr, device)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("degradation, gain", [("bicubic", 2.0), ("kspace", 1.0)])
 def test_shipped_rrlsrn_beats_cubic_spline_on_validation_volumes(shared_data, degradation, gain):
     """Validation split (never trained on): infant T1 sub-0006 and the GA30 fetal atlas."""
