@@ -141,3 +141,27 @@ def test_cohort_names_say_what_was_done(tmp_path, random_through_plane_weights):
     assert sitk.ReadImage(str(tmp_path / "out" / "a_SRz2.5.nii.gz")).GetSize() == (8, 8, 10)
     assert UpscaleSettings(scale=2, through_plane=4).output_suffix() == "_SRx2z4"
     assert UpscaleSettings().output_suffix() == "_SRx2"
+
+
+def test_adapt_fine_tunes_a_copy(random_through_plane_weights):
+    import torch
+
+    from rrlsrn.adapt import adapt
+
+    model = load_model(random_through_plane_weights)
+    before = [p.detach().clone() for p in model.parameters()]
+    volume = np.random.default_rng(2).random((40, 40, 6)).astype(np.float32)
+    tuned = adapt(model, volume, 4.0, 4.0, "gaussian", seconds=1.0)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))  # the shipped model untouched
+    assert any(not torch.equal(a, b) for a, b in zip(model.parameters(), tuned.parameters()))
+    assert not tuned.training
+
+
+def test_upscale_adapt_runs_and_is_refused_without_through_plane(tmp_path, random_through_plane_weights):
+    sitk.WriteImage(oblique_image(size=(40, 36, 5), spacing=(0.5, 0.5, 3.0)), str(tmp_path / "in.nrrd"))
+    done = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "a.nrrd"), "--through-plane", "2",
+                   "--adapt", "1", "--through-plane-weights", str(random_through_plane_weights), "-q")
+    assert done.returncode == 0, done.stderr
+    assert sitk.ReadImage(str(tmp_path / "a.nrrd")).GetSize() == (40, 36, 10)
+    refused = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "b.nrrd"), "--adapt")
+    assert refused.returncode == 1 and "only apply with --through-plane" in refused.stderr

@@ -34,6 +34,7 @@ class UpscaleSettings:
     slice_thickness: float | None = None  # mm; None: the slice spacing (no gap, no overlap)
     slice_profile: str = "gaussian"
     consistency: bool = True  # the output, re-measured with the slice profile, reproduces the input
+    adapt_seconds: float = 0.0  # > 0: fine-tune the through-plane model on the scan's own slices first
 
     def output_suffix(self) -> str:
         """What ``rrlsrn upscale --output-dir`` appends to a name: ``_SRx2``, ``_SRz4``, ``_SRx2z2.5``."""
@@ -76,6 +77,7 @@ class UpscaleJob:
             args += ["--through-plane", repr(float(s.through_plane)), "--slice-profile", s.slice_profile]
             args += ["--slice-thickness", repr(float(s.slice_thickness))] if s.slice_thickness is not None else []
             args += [] if s.consistency else ["--no-consistency"]
+            args += ["--adapt", repr(float(s.adapt_seconds))] if s.adapt_seconds > 0 else []
             args += ["--through-plane-weights", self.through_plane_weights] if self.through_plane_weights else []
         args += ["--mask", str(self.mask)] if self.mask is not None else []
         args += ["--crop-to-mask", repr(float(self.crop_margin_mm))] if self.crop_margin_mm is not None else []

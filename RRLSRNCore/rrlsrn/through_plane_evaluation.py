@@ -12,7 +12,8 @@ Protocol (also written into every ``summary.md``):
    along k, alone and followed by the consistency step (what the projection alone gives); the
    through-plane model (:func:`rrlsrn.through_plane.restore_volume`, with the
    *assumed* profile and thickness, which differ from the true ones in mismatch experiments),
-   with and without the consistency step; and, for r = 2, 4, 8, the in-plane ×r model applied
+   with and without the consistency step, and optionally first adapted for a fixed time to the
+   thick stack's own slices (:mod:`rrlsrn.adapt`); and, for r = 2, 4, 8, the in-plane ×r model applied
    naively to the (k, i) planes, then averaged back over i by blocks of r.
 4. Scored on the planes across j of the slab (each contains the slice axis) with at least
    ``min_tissue`` tissue: outputs and truth clipped to [0, 1], PSNR and SSIM as ``rrlsrn
@@ -31,6 +32,7 @@ import SimpleITK as sitk
 from torch import nn
 
 from . import io, slice_profile
+from .adapt import adapt
 from .evaluation import region_masks
 from .metrics import score
 from .intensity import TISSUE, Normalisation
@@ -74,9 +76,15 @@ def prepared_volume(path: Path | str, settings: ThroughPlaneEvalSettings) -> tup
 
 
 def model_restorer(model: nn.Module, settings: ThroughPlaneEvalSettings, consistency: bool = True,
-                   device="cpu") -> Restorer:
+                   device="cpu", adapt_seconds: float = 0.0) -> Restorer:
+    """The through-plane model as ``rrlsrn upscale --through-plane`` runs it, told the assumed
+    profile and thickness; with ``adapt_seconds``, first fine-tuned on the thick stack's own slices."""
     profile, factor = settings.assumed
-    return lambda thick, r: restore_volume(thick, model, thick.shape[-1] * r, r * factor, profile, consistency, device)
+
+    def restore(thick: np.ndarray, r: int) -> np.ndarray:
+        tuned = adapt(model, thick, r, r * factor, profile, adapt_seconds, device) if adapt_seconds > 0 else model
+        return restore_volume(thick, tuned, thick.shape[-1] * r, r * factor, profile, consistency, device)
+    return restore
 
 
 def naive_in_plane_restorer(model: nn.Module, device="cpu") -> Restorer:

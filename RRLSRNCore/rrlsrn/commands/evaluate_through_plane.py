@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import RRLSRNError
-from .options import positive_int
+from .options import positive_int, positive_seconds
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +26,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", help="through-plane weights (default: shipped)")
     p.add_argument("--model", action="append", default=[], metavar="NAME=WEIGHTS",
                    help="also score this through-plane weights file under this name (repeatable)")
+    p.add_argument("--adapt", type=positive_seconds, metavar="SECONDS",
+                   help="also score the model adapted to each thick stack for SECONDS first (as upscale --adapt)")
     p.add_argument("--naive", action="store_true", help="also score the in-plane model applied naively (r = 2, 4, 8)")
     p.add_argument("--slab", type=positive_int, default=48, help="planes across j kept around the tissue centre")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
@@ -64,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         if not name or not weights:
             raise RRLSRNError(f"--model takes NAME=WEIGHTS, not {entry!r}.")
         methods[name] = model_restorer(load_model(weights), settings, True, device)
+    if args.adapt:
+        methods[f"RRLSRN through-plane, adapted {args.adapt:g} s"] = model_restorer(model, settings, True, device,
+                                                                                 args.adapt)
     if args.naive and args.ratio in (2, 4, 8):
         methods["in-plane RRLSRN, naive"] = naive_in_plane_restorer(load_model(shipped_weights("rrlsrn"), args.ratio),
                                                                    device)

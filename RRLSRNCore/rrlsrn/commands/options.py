@@ -52,6 +52,11 @@ def thickness_mm(text: str) -> float:
     return _number(text, float, lambda v: math.isfinite(v) and v > 0, "a thickness above 0 mm")
 
 
+def positive_seconds(text: str) -> float:
+    """A finite duration > 0 in seconds (argparse type)."""
+    return _number(text, float, lambda v: math.isfinite(v) and v > 0, "a number of seconds above 0")
+
+
 def add_geometry_options(parser: argparse.ArgumentParser) -> None:
     """Options that fix how an input volume is read (shared by commands that read volumes)."""
     parser.add_argument("--spacing", metavar="X,Y,Z", help="override the header's voxel spacing (mm, "

@@ -12,7 +12,8 @@ import time
 from ..errors import RRLSRNError
 from ..geometry import AXIS_NAMES
 from ..progress import progress_bar
-from .options import add_geometry_options, factor_above_one, index, margin_mm, positive_int, thickness_mm
+from .options import (add_geometry_options, factor_above_one, index, margin_mm, positive_int, positive_seconds,
+                      thickness_mm)
 
 OUTPUT_NAME = re.compile(r"_SR(x\d+)?(z[\d.]+)?\.nii\.gz$", re.IGNORECASE)  # what `upscale --output-dir` writes
 
@@ -50,6 +51,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     tp.add_argument("--no-consistency", dest="consistency", action="store_false",
                     help="with --through-plane: do not make the output, re-measured with the slice profile, "
                     "reproduce the input slices")
+    tp.add_argument("--adapt", type=positive_seconds, nargs="?", const=60.0, metavar="SECONDS",
+                    help="with --through-plane: first fine-tune the through-plane model on this scan's own slices "
+                    "for SECONDS (default when given without a value: 60)")
     tp.add_argument("--through-plane-weights", metavar="PATH",
                     help="through-plane weights file (default: the shipped through-plane model)")
     up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
@@ -117,13 +121,14 @@ def upscale_settings(args: argparse.Namespace):
         given = [name for name, unset in (("--slice-thickness", args.slice_thickness is None),
                                           ("--slice-profile", args.slice_profile == "gaussian"),
                                           ("--no-consistency", args.consistency),
+                                          ("--adapt", args.adapt is None),
                                           ("--through-plane-weights", args.through_plane_weights is None)) if not unset]
         if given:
             raise RRLSRNError(f"{' and '.join(given)} only apply with --through-plane F.")
     scale = args.scale if args.scale is not None else (1 if args.through_plane else 2)
     return UpscaleSettings(scale=scale, slice_axis=args.slice_axis, device=args.device, batch_size=args.batch_size,
                            tile=args.tile, through_plane=args.through_plane or 1.0, slice_thickness=args.slice_thickness,
-                           slice_profile=args.slice_profile, consistency=args.consistency)
+                           slice_profile=args.slice_profile, consistency=args.consistency, adapt_seconds=args.adapt or 0.0)
 
 
 def run(args: argparse.Namespace) -> int:

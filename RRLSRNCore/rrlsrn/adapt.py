@@ -1,0 +1,67 @@
+"""Adapting the through-plane model to one scan (``rrlsrn upscale --through-plane F --adapt``).
+
+A thick-slice stack holds fine detail in its own slices. For a bounded time the shipped model is
+fine-tuned on patches of those slices, one in-plane axis measured as thick slices with the
+stack's own ratio, thickness and profile (the self-supervised pairs of SMORE, Zhao et al., IEEE
+TMI 2021), then restores the stack. The slices' pixels are finer than the restored slice
+spacing, so the pairs show the network the scan's contrast and anatomy at a smaller scale.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from .intensity import TISSUE
+from .losses import SRLoss
+from .patches import through_plane_pair
+from .train_config import TrainConfig
+
+PATCH = 64
+BATCH = 8
+LEARNING_RATE = 5e-5
+
+
+def slice_patches(volume: np.ndarray, generator: torch.Generator, n: int, patch: int = PATCH) -> torch.Tensor:
+    """``n`` random ``patch``² crops of the stack's own slices (``volume`` (A, B, slices)), centred
+    on tissue, each rotated by a random multiple of 90° so that either in-plane axis is degraded."""
+    a, b, slices = volume.shape
+    tissue = np.argwhere(volume > TISSUE)
+    out = np.zeros((n, 1, patch, patch), np.float32)
+    for i in range(n):
+        y, x, q = tissue[int(torch.randint(len(tissue), (1,), generator=generator))] if len(tissue) else (
+            a // 2, b // 2, slices // 2)
+        y0, x0 = int(np.clip(y - patch // 2, 0, max(a - patch, 0))), int(np.clip(x - patch // 2, 0, max(b - patch, 0)))
+        crop = volume[y0:y0 + patch, x0:x0 + patch, q]
+        out[i, 0, :crop.shape[0], :crop.shape[1]] = crop
+    turns = torch.randint(4, (n,), generator=generator)
+    return torch.stack([torch.rot90(p, int(k), dims=(-2, -1)) for p, k in zip(torch.from_numpy(out), turns)])
+
+
+def adapt(model: nn.Module, volume: np.ndarray, ratio: float, thickness: float, profile: str, seconds: float,
+          device="cpu", progress: Callable[[float], None] | None = None, seed: int = 0) -> nn.Module:
+    """A copy of the through-plane ``model`` fine-tuned for ``seconds`` on ``volume``'s own slices
+    (normalised, slice axis last), degraded with ``ratio`` (rounded, at least 2) and ``thickness``
+    (in output samples, as for :func:`rrlsrn.through_plane.restore_volume`). ``progress`` gets
+    the share of the time used."""
+    r = max(2, int(round(ratio)))
+    cfg = TrainConfig(task="through_plane", arch="through_plane", ratios=[r], profiles=[profile], noise_max=0.0)
+    tuned = copy.deepcopy(model).to(device).train()
+    optimiser = torch.optim.Adam(tuned.parameters(), lr=LEARNING_RATE)
+    loss_fn = SRLoss()
+    generator = torch.Generator().manual_seed(seed)
+    start = time.monotonic()
+    while (used := time.monotonic() - start) < seconds:
+        inputs, target = through_plane_pair(slice_patches(volume, generator, BATCH), cfg, generator, r, profile,
+                                            thickness / ratio)
+        loss = loss_fn(tuned(inputs.to(device)), target.to(device))
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        if progress:
+            progress(min(used / seconds, 1.0))
+    return tuned.eval()
