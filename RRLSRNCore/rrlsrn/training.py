@@ -26,7 +26,6 @@ from .losses import SRLoss
 from .metrics import score
 from .models import build_model
 from .patches import VALIDATION_SETS, PatchSampler, augment, training_pair, validation_sets, validation_slices
-from .patches import through_plane_pair  # noqa: F401  rrlsrn.adapt's import, until it takes it from rrlsrn.patches
 from .run_folder import RunFolder
 from .train_config import TrainConfig
 from .weights import load_lapsrn_mat, load_model
