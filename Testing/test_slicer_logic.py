@@ -48,6 +48,7 @@ def through_plane_weights(tmp_path_factory):
     return random_through_plane_weights(tmp_path_factory.mktemp("weights") / "random_through_plane.pt")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale, factor", [(1, 2.5), (2, 2.0)])
 def test_through_plane_run_adds_slices_over_the_same_box(scene, through_plane_weights, scale, factor):
     """×1 or ×2 in-plane with a through-plane factor on an oblique thick-slice stack: round(n·F)

@@ -103,6 +103,7 @@ def test_restored_stack_measured_with_its_profile_gives_back_the_input(random_th
 
 # ---------------------------------------------------------------------------- command line
 
+@pytest.mark.slow
 def test_upscale_through_plane_writes_the_stack_and_refuses_what_makes_no_sense(tmp_path, random_through_plane_weights,
                                                                                  random_weights):
     image = oblique_image(size=(12, 10, 5), spacing=(0.5, 0.5, 3.0))
@@ -131,6 +132,7 @@ def test_upscale_through_plane_writes_the_stack_and_refuses_what_makes_no_sense(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flat.nrrd", "in.nrrd", "xz.nrrd", "z.nii.gz"]
 
 
+@pytest.mark.slow
 def test_cohort_names_say_what_was_done(tmp_path, random_through_plane_weights):
     (tmp_path / "in").mkdir()
     sitk.WriteImage(oblique_image(size=(8, 8, 4), spacing=(0.5, 0.5, 3.0)), str(tmp_path / "in" / "a.nii.gz"))
@@ -157,6 +159,7 @@ def test_adapt_fine_tunes_a_copy(random_through_plane_weights):
     assert not tuned.training
 
 
+@pytest.mark.slow
 def test_upscale_adapt_runs_and_is_refused_without_through_plane(tmp_path, random_through_plane_weights):
     sitk.WriteImage(oblique_image(size=(40, 36, 5), spacing=(0.5, 0.5, 3.0)), str(tmp_path / "in.nrrd"))
     done = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "a.nrrd"), "--through-plane", "2",

@@ -26,6 +26,7 @@ CHROMEDRIVER = shutil.which("chromedriver") or (
     "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
 STACK = "Pat3759_Se8_Res0.7813_0.7813_Spac4.0.nii.gz"  # 136×136×22, Dice floor 0.85 in test_slicer_logic.py
 pytestmark = [
+    pytest.mark.slow,  # a browser and a server: over a minute; the second-tab test needs the workflow test first
     pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
                        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)"),
 ]

@@ -107,6 +107,7 @@ def test_controls_follow_the_slicer_panels_rules(session, stack):
     assert not session.controls().through_plane_options and session.controls(through_plane=2).through_plane_options
 
 
+@pytest.mark.slow
 def test_through_plane_run_through_the_slicer_logic(session, stack, tmp_path):
     """×1 in-plane with a through-plane factor of 2.5: round(12·2.5) = 30 slices over the input's box."""
     weights = random_through_plane_weights(tmp_path / "random_through_plane.pt")

@@ -18,8 +18,8 @@ Protocol (also written into every ``summary.md``):
 4. Scored on the planes across j of the slab (each contains the slice axis) with at least
    ``min_tissue`` tissue: outputs and truth clipped to [0, 1], PSNR and SSIM as ``rrlsrn
    evaluate`` (scikit-image, data range 1) over the brain region (truth > 0.05, holes filled,
-   per plane). Per volume: mean over planes; across volumes: mean ± SD [95 % t-CI, given for
-   3 volumes or more].
+   per plane). Per volume: mean over planes; across volumes as ``rrlsrn evaluate``
+   (:func:`rrlsrn.evaluation.summarise`: the SD from 2 volumes, the 95 % t-CI from 3).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from torch import nn
 
 from . import io, slice_profile
 from .adapt import adapt
-from .evaluation import region_masks
+from .evaluation import per_volume_table, region_masks, write_results
 from .metrics import score
 from .intensity import TISSUE, Normalisation
 from .runner import super_resolve_slices
@@ -129,21 +129,6 @@ def protocol_text(settings: ThroughPlaneEvalSettings) -> str:
             f"{settings.min_tissue:.0%} tissue scored, brain region (truth > 0.05, holes filled).")
 
 
-def summary_table(summary: list[dict]) -> str:
-    """Markdown: mean ± SD per method, with the 95 % CI only where 3 volumes or more support one
-    (SSIM's interval bounded by 1)."""
-    lines = ["| method | PSNR (dB) mean ± SD [95% CI] | SSIM mean ± SD [95% CI] | volumes |", "|---|---|---|---|"]
-    for r in summary:
-        cells = []
-        for metric, digits, top in (("psnr", 2, np.inf), ("ssim", 4, 1.0)):
-            text = f"{r[f'{metric}_mean']:.{digits}f} ± {r[f'{metric}_sd']:.{digits}f}"
-            if r["volumes"] >= 3:
-                text += f" [{r[f'{metric}_ci_low']:.{digits}f}, {min(r[f'{metric}_ci_high'], top):.{digits}f}]"
-            cells.append(text)
-        lines.append(f"| {r['method']} | {cells[0]} | {cells[1]} | {r['volumes']} |")
-    return "\n".join(lines)
-
-
 def plot_examples(examples: dict, path: Path, title: str) -> Path:
     """The middle scored plane (it contains the slice axis, drawn vertically): truth, the thick
     slices (nearest), each method with its PSNR."""
@@ -169,42 +154,14 @@ def plot_examples(examples: dict, path: Path, title: str) -> Path:
 
 def write_report(paths: list[Path], methods: dict[str, Restorer], settings: ThroughPlaneEvalSettings, out: Path,
                  command: str, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Score every volume; write metrics.csv, results.json (machine-readable), summary.md, figure.png."""
-    import csv
-    import json
-
-    from .evaluation import per_volume_table, summarise
-
+    """Score every volume; the report of :func:`rrlsrn.evaluation.write_results` (metrics.csv,
+    results.json, summary.md) with the per-volume table, and figure.png."""
     records, examples = [], {}
     for n, path in enumerate(paths):
         records += evaluate_volume(path, methods, settings, examples if n == 0 else None)
         if progress:
             progress(n + 1, len(paths))
-    out.mkdir(parents=True, exist_ok=True)
-    with io.atomic_path(out / "metrics.csv") as tmp, open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
-    summary = summarise(records)
-    table = summary_table(summary)
-    results = {"command": command, "protocol": protocol_text(settings), "settings": asdict(settings),
-               "summary": summary, "records": records}
-    with io.atomic_path(out / "results.json") as tmp:
-        tmp.write_text(json.dumps(_finite(results), indent=1, allow_nan=False))
-    text = (f"# Through-plane evaluation\n\nCommand: `{command}`\n\nProtocol: {protocol_text(settings)}\n\n"
-            f"{table}\n\nPer volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}\n")
-    with io.atomic_path(out / "summary.md") as tmp:
-        tmp.write_text(text)
+    report = write_results(out, "Through-plane evaluation", command, protocol_text(settings), asdict(settings), records,
+                           f"Per volume, PSNR (dB) / SSIM:\n\n{per_volume_table(records)}")
     plot_examples(examples, out / "figure.png", f"{Path(paths[0]).name}: {protocol_text(settings).split(';')[0]}")
-    return {"summary": summary, "markdown_table": table, "records": records}
-
-
-def _finite(value):
-    """JSON-safe copy: NaN and infinities (an interval n cannot support) become null."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+    return report

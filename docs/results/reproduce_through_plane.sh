@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Through-plane restoration (issue 15): every number of docs/THROUGH_PLANE.md, from the repository
-# root with ../shared beside it, on the shipped model (or WEIGHTS=...). Two evaluations run at a
+# root with ../shared beside it and the venv on PATH (. .venv/bin/activate), on the shipped model (or WEIGHTS=...). Two evaluations run at a
 # time, one torch thread each (the project's CPU has 2 cores).
 # 1. Training (CPU; log in docs/training/through_plane_cpu_log.csv):
 #      rrlsrn train --config configs/through_plane_cpu.json --time-limit 75

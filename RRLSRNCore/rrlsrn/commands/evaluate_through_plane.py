@@ -38,6 +38,7 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..evaluation import markdown_table
     from ..progress import progress_bar
     from ..runner import resolve_device
     from ..slice_profile import enforce_consistency, interpolate
@@ -76,6 +77,6 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
         report = write_report(paths, methods, settings, Path(args.out), args.command_line, progress)
     if not args.quiet:
-        print(report["markdown_table"])
+        print(markdown_table(report["summary"]))
         print(f"wrote {Path(args.out) / 'summary.md'}, metrics.csv, results.json, figure.png")
     return 0
