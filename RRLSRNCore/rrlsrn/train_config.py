@@ -38,7 +38,7 @@ class TrainConfig:
     # through_plane: per batch a slice spacing ratio, per patch a profile and a thickness/spacing factor
     ratios: list[int] = field(default_factory=lambda: [2, 3, 4, 5, 6, 7, 8])
     profiles: list[str] = field(default_factory=lambda: ["gaussian", "rect"])
-    thickness_factor: list[float] = field(default_factory=lambda: [0.8, 1.25])
+    thickness_factor: list[float] = field(default_factory=lambda: [0.5, 1.3])  # the shipped recipe's
     patch_size: int = 64
     batch_size: int = 16
     epochs: int = 20

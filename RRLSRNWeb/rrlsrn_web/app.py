@@ -30,10 +30,8 @@ from wslink.websocket import LinkProtocol
 
 from .session import INSIDE, OUTSIDE, Ownership, WebSession, one_sentence
 from RRLSRNLib import panel, views as lib_views  # noqa: E402  (made importable by .session)
-from RRLSRNLib.core import core_module  # noqa: E402
 from RRLSRNLib.headless import wire_modules  # noqa: E402
-
-geometry = core_module("rrlsrn.geometry")
+from rrlsrn import geometry  # noqa: E402  (the core, made importable by .session)
 log = logging.getLogger("rrlsrn_web")
 
 PLANES, COMPARE = "planes", "compare"

@@ -20,15 +20,16 @@ from .lib import import_lib
 
 Lib = import_lib()
 from RRLSRNLib import panel  # noqa: E402
-from RRLSRNLib.core import core_module  # noqa: E402
+from RRLSRNLib.core import make_core_importable  # noqa: E402
 from RRLSRNLib.logic import RRLSRNLogic  # noqa: E402
 from RRLSRNLib.nodes import grid_of_node, image_from_node, image_from_segment, segment_array  # noqa: E402
 
-rrlsrn_io = core_module("rrlsrn.io")
-RRLSRNError = core_module("rrlsrn.errors").RRLSRNError
+make_core_importable()  # the core bundled with the Lib, imported as usual from here on
+from rrlsrn import io as rrlsrn_io  # noqa: E402
+from rrlsrn.discovery import VOLUME_SUFFIXES  # noqa: E402
+from rrlsrn.errors import RRLSRNError  # noqa: E402
 
 INSIDE, OUTSIDE = "inside", "outside"
-VOLUME_SUFFIXES = (".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd")
 
 
 def one_sentence(error: BaseException | str) -> str:
@@ -337,7 +338,7 @@ def demo_volume(folder: Path) -> Path:
     """A thick-slice, low-resolution stack made from the MNI152 T1 in nilearn (rrlsrn.demo's
     degradation: each axial slice k-space truncated to half its matrix), every 4th slice of the
     brain, written as NIfTI: something to super-resolve without any data of one's own."""
-    demo = core_module("rrlsrn.demo")
+    from rrlsrn import demo
     path = Path(folder) / "demo_MNI152_thickslices.nii.gz"
     if path.exists():
         return path

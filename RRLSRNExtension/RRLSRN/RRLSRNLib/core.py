@@ -5,7 +5,6 @@ The extension ships the core beside the module (CMake installs ``rrlsrn/`` next 
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -30,9 +29,3 @@ def make_core_importable() -> None:
     path = str(core_path())
     if path not in sys.path:
         sys.path.insert(0, path)
-
-
-def core_module(name: str):
-    """Import a module of the core library by name, making the bundled copy importable first."""
-    make_core_importable()
-    return importlib.import_module(name)
