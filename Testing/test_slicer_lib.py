@@ -195,7 +195,7 @@ def test_settings_from_panel():
 def through_plane_settings(**overrides):
     base = dict(scale=panel.Scale.X1, weights="", device="cpu", slice_axis="auto", mask_outside=False,
                 crop_to_brain=False, crop_margin_mm=5, has_brain=False, through_plane=2.5, slice_thickness_mm=5.0,
-                slice_profile=panel.SliceProfile.RECT, consistency=False, through_plane_weights="/w/tp.pt")
+                slice_profile=panel.SliceProfile.RECT, consistency=True, through_plane_weights="/w/tp.pt")
     return panel.settings_from_panel(**{**base, **overrides})
 
 
@@ -203,17 +203,17 @@ def test_settings_from_panel_through_plane():
     settings = through_plane_settings()
     job = settings.job(Path("in.nrrd"), Path("out.nrrd"))
     s = job.settings
-    assert (s.scale, s.through_plane, s.slice_thickness, s.slice_profile, s.consistency) == (1, 2.5, 5.0, "rect", False)
+    assert (s.scale, s.through_plane, s.slice_thickness, s.slice_profile, s.consistency) == (1, 2.5, 5.0, "rect", True)
     assert job.through_plane_weights == "/w/tp.pt"
     line = job.command_line(child=True)
     assert line[line.index("--through-plane") + 1] == "2.5" and line[line.index("--slice-profile") + 1] == "rect"
-    assert line[line.index("--slice-thickness") + 1] == "5.0" and "--no-consistency" in line
+    assert line[line.index("--slice-thickness") + 1] == "5.0" and "--consistency" in line
     assert line[line.index("--through-plane-weights") + 1] == "/w/tp.pt"
     # 0 mm is the slice spacing; empty (or ".") model fields are the shipped model
-    default = through_plane_settings(slice_thickness_mm=0.0, consistency=True, through_plane_weights=Path("."),
+    default = through_plane_settings(slice_thickness_mm=0.0, consistency=False, through_plane_weights=Path("."),
                                      slice_profile=panel.SliceProfile.GAUSSIAN).job(Path("a"), Path("b"))
     assert default.settings.slice_thickness is None and default.through_plane_weights is None
-    assert "--slice-thickness" not in default.command_line() and "--no-consistency" not in default.command_line()
+    assert "--slice-thickness" not in default.command_line() and "--consistency" not in default.command_line()
     assert default.settings.slice_profile == "gaussian"
     assert through_plane_settings(scale=panel.Scale.X2).upscale_settings().output_suffix() == "_SRx2z2.5"
 

@@ -56,13 +56,13 @@ def test_through_plane_run_adds_slices_over_the_same_box(scene, through_plane_we
     volume = oblique_volume(scene, shape=(6, 20, 16))
     before = slicer.util.arrayFromVolume(volume).copy()
     settings = SuperResolutionSettings(scale=scale, device="cpu", through_plane=factor, slice_thickness_mm=5.0,
-                                       slice_profile="rect", consistency=False,
+                                       slice_profile="rect", consistency=True,
                                        through_plane_weights=str(through_plane_weights))
     run = RRLSRNLogic(scene, CHILD_PYTHON).start_super_resolution(volume, settings)
     line = run.process.process.args
     assert line[line.index("--through-plane") + 1] == repr(factor) and line[line.index("--scale") + 1] == str(scale)
     assert line[line.index("--slice-thickness") + 1] == "5.0" and line[line.index("--slice-profile") + 1] == "rect"
-    assert "--no-consistency" in line and line[line.index("--through-plane-weights") + 1] == str(through_plane_weights)
+    assert "--consistency" in line and line[line.index("--through-plane-weights") + 1] == str(through_plane_weights)
     assert run.wait() and run.error is None, run.error
     assert run.progress == pytest.approx(1.0)  # with two stages, in thousandths of each
     out = run.output_node

@@ -116,10 +116,10 @@ def test_through_plane_run_through_the_slicer_logic(session, stack, tmp_path):
         session.start(scale=1, device="cpu")  # nothing to do: refused before anything starts
     assert session.run is None
     session.start(scale=1, device="cpu", through_plane=2.5, slice_thickness_mm=4.0, slice_profile="rect",
-                  consistency=False, through_plane_weights=str(weights))
+                  consistency=True, through_plane_weights=str(weights))
     line = session.run.process.process.args
     assert line[line.index("--through-plane") + 1] == "2.5" and line[line.index("--slice-profile") + 1] == "rect"
-    assert line[line.index("--slice-thickness") + 1] == "4.0" and "--no-consistency" in line
+    assert line[line.index("--slice-thickness") + 1] == "4.0" and "--consistency" in line
     session.run.wait()
     outcome = session.poll()
     assert outcome.state is panel.RunState.DONE, outcome.message

@@ -47,7 +47,7 @@ def check_settings(settings: UpscaleSettings, spacing: float) -> float:
 
 
 def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: float, profile: str = "gaussian",
-                   consistency: bool = True, device="cpu", batch_size: int | None = None, tile: int = 512,
+                   consistency: bool = False, device="cpu", batch_size: int | None = None, tile: int = 512,
                    progress: Progress | None = None, shift: float = 0.0) -> np.ndarray:
     """A normalised volume ``(A, B, n)`` (slice axis last) restored onto ``(A, B, m)``.
 

@@ -74,7 +74,7 @@ class RRLSRNParameterNode:
     throughPlane: Annotated[float, WithinRange(*THROUGH_PLANE_RANGE)] = 1.0  # 1: off
     sliceThicknessMm: Annotated[float, WithinRange(*SLICE_THICKNESS_RANGE_MM)] = 0.0  # 0: the slice spacing
     sliceProfile: SliceProfile = SliceProfile.GAUSSIAN
-    consistency: bool = True
+    consistency: bool = False
     throughPlaneWeightsPath: str = ""  # empty: the shipped through-plane model; synced like weightsPath
 
 
@@ -464,7 +464,7 @@ class RRLSRNTest(ScriptedLoadableModuleTest):
         self.assertFalse(widget.ui.sliceThicknessSpinBox.enabled)
         widget.ui.throughPlaneSpinBox.value = 9.0
         self.assertEqual(p.throughPlane, 8.0)  # the range of the parameter node's annotation
-        self.assertTrue(widget.ui.sliceThicknessSpinBox.enabled and widget.ui.consistencyCheckBox.checked)
+        self.assertTrue(widget.ui.sliceThicknessSpinBox.enabled and not widget.ui.consistencyCheckBox.checked)
         widget.ui.sliceProfileComboBox.currentIndex = list(SliceProfile).index(SliceProfile.RECT)
         self.assertIs(p.sliceProfile, SliceProfile.RECT)
         p.sliceProfile, p.throughPlane = SliceProfile.GAUSSIAN, 1.0

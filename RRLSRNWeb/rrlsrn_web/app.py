@@ -137,7 +137,7 @@ class RRLSRNWebApp:
             place_mode="none", n_inside=0, n_outside=0, brain_voxels=0,
             mask_outside=False, crop_to_brain=False, crop_margin=5.0,
             scale=2, device="auto", slice_axis="auto", devices=list(panel.DEVICES), slice_axes=list(panel.SLICE_AXES),
-            through_plane=1.0, slice_thickness=0.0, slice_profile=panel.SliceProfile.GAUSSIAN.value, consistency=True,
+            through_plane=1.0, slice_thickness=0.0, slice_profile=panel.SliceProfile.GAUSSIAN.value, consistency=False,
             slice_profiles=[{"title": p.label(), "value": p.value} for p in panel.SliceProfile],
             running=False, progress=0.0, has_input=False, has_output=False, layout_name=PLANES,
             window=1.0, level=0.5, wl_min=0.0, wl_max=1.0, slice_index=0, slice_max=0,

@@ -223,7 +223,7 @@ class WebSession:
 
     def start(self, *, scale: int = 2, device: str = "auto", slice_axis: str = "auto", mask_outside: bool = False,
               crop_to_brain: bool = False, crop_margin_mm: float = 5.0, weights: str = "", through_plane: float = 1.0,
-              slice_thickness_mm: float = 0.0, slice_profile: str = "gaussian", consistency: bool = True,
+              slice_thickness_mm: float = 0.0, slice_profile: str = "gaussian", consistency: bool = False,
               through_plane_weights: str = "") -> None:
         """Start a super-resolution with the Slicer panel's options (a slice thickness of 0 is the
         slice spacing); the values a browser can send outside the panel's ranges are refused here."""

@@ -14,7 +14,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "through_plane"
 DOCUMENT = Path(__file__).resolve().parents[1] / "THROUGH_PLANE.md"
-SPLINE, MODEL = "cubic B-spline", "RRLSRN through-plane"
+SPLINE, MODEL, CONSISTENT = ("cubic B-spline", "RRLSRN through-plane (default: no consistency)",
+                             "RRLSRN through-plane + consistency")
 EXPERIMENTS = [  # (folder, what the row means)
     ("x4_gaussian", "Gaussian profile, thickness = spacing (told right)"),
     ("x4_rect", "rectangular profile, thickness = spacing (told right)"),
@@ -41,8 +42,7 @@ def cell(row: dict, spline: dict | None = None) -> str:
 
 def simulated_tables() -> None:
     adapted = [m for m in by_method(load("x4_gaussian")) if "adapted" in m]
-    methods = [SPLINE, "cubic B-spline + consistency", MODEL, "RRLSRN through-plane, no consistency", *adapted,
-               "in-plane RRLSRN, naive"]
+    methods = [SPLINE, "cubic B-spline + consistency", MODEL, CONSISTENT, *adapted, "in-plane RRLSRN, naive"]
     print("### ×4 through-plane, held-out isotropic volumes (mean PSNR dB / SSIM in the brain over "
           f"{load('x4_gaussian')['summary'][0]['volumes']} volumes; Δ vs cubic B-spline)\n")
     print("| experiment | " + " | ".join(methods) + " |")
@@ -52,14 +52,15 @@ def simulated_tables() -> None:
         cells = [cell(rows[m], None if m == SPLINE else rows[SPLINE]) if m in rows else "–" for m in methods]
         print(f"| {label} | " + " | ".join(cells) + " |")
     print("\n### Ratio sweep, Gaussian profile told right (PSNR dB / SSIM; slice thickness at 0.8 mm voxels)\n")
-    print(f"| ratio | slices (0.8 mm volumes) | {SPLINE} | cubic B-spline + consistency | {MODEL} | in-plane RRLSRN, naive |")
-    print("|---|---|---|---|---|---|")
+    print(f"| ratio | slices (0.8 mm volumes) | {SPLINE} | cubic B-spline + consistency | {MODEL} | {CONSISTENT} | "
+          "in-plane RRLSRN, naive |")
+    print("|---|---|---|---|---|---|---|")
     for name in RATIOS:
         result = load(name)
         rows = by_method(result)
         r = result["settings"]["ratio"]
         cells = [cell(rows[m], None if m == SPLINE else rows[SPLINE]) if m in rows else "–"
-                 for m in (SPLINE, "cubic B-spline + consistency", MODEL, "in-plane RRLSRN, naive")]
+                 for m in (SPLINE, "cubic B-spline + consistency", MODEL, CONSISTENT, "in-plane RRLSRN, naive")]
         print(f"| ×{r} | {0.8 * r:.1f} mm | " + " | ".join(cells) + " |")
     print("\n" + effective_ratio_text())
     print("\n### Per volume, ×4 Gaussian (PSNR dB / SSIM)\n")
@@ -90,15 +91,15 @@ def effective_ratio_text() -> str:
     equivalent = [float(np.interp(m, spline[::-1], ratios[::-1])) for m in model]
     cells = ", ".join(f"×{r} → ×{e:.1f}" + (" (or finer: above the ×2 spline)" if m > spline[0] else "")
                       for r, e, m in zip(ratios, equivalent, model))
-    return ("**Effective slice spacing** — the model's output at ratio ×r is as close to the truth (mean PSNR) as a "
+    return ("**Effective slice spacing** — the default through-plane output at ratio ×r is as close to the truth (mean PSNR) as a "
             f"cubic B-spline of slices at ratio ×e would be: {cells}.")
 
 
 def replace_block(text: str, name: str, content: str) -> str:
-    pattern = re.compile(rf"(<!-- {name} -->\n).*?(\n<!-- /{name} -->)", re.S)
+    pattern = re.compile(rf"(<!-- {name} -->\n)(?:.*?\n)?(<!-- /{name} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"{DOCUMENT} has no <!-- {name} --> … <!-- /{name} --> block")
-    return pattern.sub(lambda m: m.group(1) + content.strip() + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + content.strip() + "\n" + m.group(2), text)
 
 
 def main() -> None:

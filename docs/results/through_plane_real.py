@@ -61,9 +61,10 @@ def left_out(path: Path, model) -> dict[str, tuple[float, float, int]]:
         "cubic B-spline": lambda: slice_profile.interpolate(kept, m, shift),
         "cubic B-spline + consistency": lambda: slice_profile.enforce_consistency(
             slice_profile.interpolate(kept, m, shift), kept, 1.0, "gaussian", shift),
-        "RRLSRN through-plane": lambda: restore_volume(kept, model, m, 1.0, "gaussian", True, shift=shift),
-        "RRLSRN through-plane, no consistency": lambda: restore_volume(kept, model, m, 1.0, "gaussian", False,
-                                                                         shift=shift),
+        "RRLSRN through-plane + consistency": lambda: restore_volume(kept, model, m, 1.0, "gaussian", True,
+                                                                       shift=shift),
+        "RRLSRN through-plane (default: no consistency)": lambda: restore_volume(kept, model, m, 1.0, "gaussian",
+                                                                                   False, shift=shift),
     }
     dropped = np.arange(1, volume.shape[-1], 2)
     with_brain = [q for q in dropped if mask[..., q].mean() > 0.01]

@@ -60,15 +60,15 @@ def run(args: argparse.Namespace) -> int:
     methods = {"cubic B-spline": lambda thick, r: interpolate(thick, thick.shape[-1] * r),
                "cubic B-spline + consistency": lambda thick, r: enforce_consistency(
                    interpolate(thick, thick.shape[-1] * r), thick, r * factor, profile),
-               "RRLSRN through-plane": model_restorer(model, settings, True, device),
-               "RRLSRN through-plane, no consistency": model_restorer(model, settings, False, device)}
+               "RRLSRN through-plane + consistency": model_restorer(model, settings, True, device),
+               "RRLSRN through-plane (default: no consistency)": model_restorer(model, settings, False, device)}
     for entry in args.model:
         name, _, weights = entry.partition("=")
         if not name or not weights:
             raise RRLSRNError(f"--model takes NAME=WEIGHTS, not {entry!r}.")
         methods[name] = model_restorer(load_model(weights), settings, True, device)
     if args.adapt:
-        methods[f"RRLSRN through-plane, adapted {args.adapt:g} s"] = model_restorer(model, settings, True, device,
+        methods[f"RRLSRN through-plane + consistency, adapted {args.adapt:g} s"] = model_restorer(model, settings, True, device,
                                                                                  args.adapt)
     if args.naive and args.ratio in (2, 4, 8):
         methods["in-plane RRLSRN, naive"] = naive_in_plane_restorer(load_model(shipped_weights("rrlsrn"), args.ratio),

@@ -48,9 +48,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                     "spacing (gaps, overlaps) (default: the slice spacing)")
     tp.add_argument("--slice-profile", choices=("gaussian", "rect"), default="gaussian",
                     help="with --through-plane: the slice profile (Gaussian of FWHM = thickness, or rectangular)")
-    tp.add_argument("--no-consistency", dest="consistency", action="store_false",
-                    help="with --through-plane: do not make the output, re-measured with the slice profile, "
-                    "reproduce the input slices")
+    tp.add_argument("--consistency", action="store_true",
+                    help="with --through-plane: make the output, re-measured with the slice profile, reproduce the "
+                    "input slices exactly (better when the profile and thickness are known, worse when they are not)")
     tp.add_argument("--adapt", type=positive_seconds, nargs="?", const=60.0, metavar="SECONDS",
                     help="with --through-plane: first fine-tune the through-plane model on this scan's own slices "
                     "for SECONDS (default when given without a value: 60)")
@@ -120,7 +120,7 @@ def upscale_settings(args: argparse.Namespace):
     if args.through_plane is None:
         given = [name for name, unset in (("--slice-thickness", args.slice_thickness is None),
                                           ("--slice-profile", args.slice_profile == "gaussian"),
-                                          ("--no-consistency", args.consistency),
+                                          ("--consistency", not args.consistency),
                                           ("--adapt", args.adapt is None),
                                           ("--through-plane-weights", args.through_plane_weights is None)) if not unset]
         if given:

@@ -44,7 +44,7 @@ class SuperResolutionSettings:
     through_plane: float = 1.0  # above 1: round(n·F) slices over the same extent
     slice_thickness_mm: float | None = None  # None: the slice spacing
     slice_profile: str = "gaussian"
-    consistency: bool = True
+    consistency: bool = False
     through_plane_weights: str = ""  # empty: the shipped through-plane model
 
     def upscale_settings(self) -> UpscaleSettings:

@@ -101,7 +101,7 @@ def panel_state(*, supported: bool, has_input: bool, has_inside_points: bool, ha
 def settings_from_panel(*, scale: Scale, weights, device: str, slice_axis: str, mask_outside: bool,
                         crop_to_brain: bool, crop_margin_mm: float, has_brain: bool, through_plane: float = 1.0,
                         slice_thickness_mm: float = 0.0, slice_profile: SliceProfile = SliceProfile.GAUSSIAN,
-                        consistency: bool = True, through_plane_weights="") -> SuperResolutionSettings:
+                        consistency: bool = False, through_plane_weights="") -> SuperResolutionSettings:
     """The super-resolution settings the panel's fields describe (mask/crop only with a brain segment;
     a slice thickness of 0 is the slice spacing). ValueError for ×1 without a through-plane factor,
     before anything is installed or started: there would be nothing to do."""
