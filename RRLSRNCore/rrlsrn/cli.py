@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     sitk.ProcessObject.SetGlobalWarningDisplay(False)  # ITK's raw warnings; errors come as one sentence
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+        # A parent that ignores SIGINT (a shell's background job, nohup) passes that on, and Python
+        # then never raises KeyboardInterrupt: Ctrl-C and --stop-with-parent would not stop the run.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return args.func(args) or 0
     except RRLSRNError as error:
