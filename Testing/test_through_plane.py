@@ -184,3 +184,18 @@ def test_shipped_model_beats_the_spline_on_a_held_out_atlas(shared_data):
         shared_data / "fetal_atlas" / "gholipour2017_GA30_T2w.nii.gz", methods, settings)}
     assert records["model"]["psnr"] > records["spline"]["psnr"] + 2.0
     assert records["model"]["ssim"] > records["spline"]["ssim"]
+
+
+def test_weights_of_the_other_kind_are_refused_in_one_sentence(random_weights, random_through_plane_weights):
+    from rrlsrn.errors import RRLSRNError
+    from rrlsrn.inference import models_for
+
+    with pytest.raises(RRLSRNError, match="holds a through-plane model, not an in-plane one: give it with "
+                                          "--through-plane-weights"):
+        load_model(random_through_plane_weights, 2)
+    with pytest.raises(RRLSRNError, match="holds an in-plane model, not a through-plane one"):
+        models_for(UpscaleSettings(scale=1, through_plane=2), through_plane_weights=str(random_weights))
+    model, through_plane_model = models_for(UpscaleSettings(scale=2, through_plane=2), str(random_weights),
+                                            str(random_through_plane_weights))
+    assert model.scale == 2 and through_plane_model.scale == 1
+    assert models_for(UpscaleSettings(scale=1, through_plane=2), None, str(random_through_plane_weights))[0] is None

@@ -118,16 +118,8 @@ def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Prog
     io.check_geometry_writable(image, output_path)
     if settings.scale == 1 and settings.through_plane <= 1:
         raise RRLSRNError("--scale 1 keeps the in-plane grid: give --through-plane F too, or there is nothing to do.")
-    if settings.scale > 1 and model is None:
-        model = load_model(job.weights or shipped_weights("rrlsrn"), settings.scale)
-    if settings.scale > 1:
-        check_finite_model(model, job.weights or "the model")
-    if settings.through_plane > 1 and through_plane_model is None:
-        through_plane_model = load_model(job.through_plane_weights or shipped_weights("through_plane"))
-    if settings.through_plane > 1:
-        check_finite_model(through_plane_model, job.through_plane_weights or "the through-plane model")
-        if through_plane_model.scale != 1:
-            raise RRLSRNError(f"{job.through_plane_weights} holds an in-plane model, not a through-plane one.")
+    model, through_plane_model = models_for(settings, job.weights, job.through_plane_weights, model,
+                                            through_plane_model)
     mask = io.read_volume(job.mask, pickable=False) if job.mask is not None else None
     if mask is not None and (job.spacing is not None or job.spacing_in_name) and mask.GetSize() == image.GetSize():
         mask.SetSpacing(image.GetSpacing())  # a mask from the same broken header gets the same fix
@@ -144,6 +136,25 @@ def upscale_file(job: UpscaleJob, model: nn.Module | None = None, progress: Prog
         array = io.cast_like(sitk.GetArrayViewFromImage(result), image.GetPixelID())
         result = Grid.of(result).apply_to(sitk.GetImageFromArray(array))
     return io.write_volume(result, output_path, overwrite=job.overwrite)
+
+
+def models_for(settings: UpscaleSettings, weights: str | None = None, through_plane_weights: str | None = None,
+               model: nn.Module | None = None, through_plane_model: nn.Module | None = None
+               ) -> tuple[nn.Module | None, nn.Module | None]:
+    """The in-plane and through-plane models a run of ``settings`` needs (None where it needs
+    none): the ones given, else those of the weights files or the shipped ones; broken weights,
+    and an in-plane model given as the through-plane one, are refused in one sentence."""
+    if settings.scale > 1:
+        if model is None:
+            model = load_model(weights or shipped_weights("rrlsrn"), settings.scale)
+        check_finite_model(model, weights or "the shipped model")
+    if settings.through_plane > 1:
+        if through_plane_model is None:
+            through_plane_model = load_model(through_plane_weights or shipped_weights("through_plane"))
+        check_finite_model(through_plane_model, through_plane_weights or "the shipped through-plane model")
+        if through_plane_model.scale != 1:
+            raise RRLSRNError(f"{through_plane_weights} holds an in-plane model, not a through-plane one.")
+    return model, through_plane_model
 
 
 def check_finite_model(model: nn.Module, source) -> None:

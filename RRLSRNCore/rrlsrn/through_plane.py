@@ -58,12 +58,10 @@ def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: floa
     a, b, n = volume.shape
     fine = slice_profile.interpolate(volume, m, shift)
     model = model.conditioned(m / n, thickness)
-    total = a + b
-    report = (lambda done, _n, offset: progress(offset + done, total)) if progress else None
     across_a = super_resolve_slices(model, fine, device, batch_size, tile,
-                                    progress=report and (lambda d, n: report(d, n, 0)))
+                                    progress=progress and (lambda done, _: progress(done, a + b)))
     across_b = super_resolve_slices(model, np.ascontiguousarray(fine.transpose(1, 0, 2)), device, batch_size, tile,
-                                    progress=report and (lambda d, n: report(d, n, a)))
+                                    progress=progress and (lambda done, _: progress(a + done, a + b)))
     result = 0.5 * (across_a + across_b.transpose(1, 0, 2))
     if consistency:
         result = slice_profile.enforce_consistency(result, volume, thickness, profile, shift)
@@ -91,7 +89,7 @@ def restore_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
             progress(1, 1)
     else:
         norm = Normalisation.fit(array)
-        volume = np.moveaxis(norm.apply(np.asarray(array, np.float32)), 2 - axis, -1)
+        volume = np.moveaxis(norm.apply(array), 2 - axis, -1)
         thickness, device = thickness_mm / grid.spacing[axis], resolve_device(settings.device)
         planes = volume.shape[0] + volume.shape[1]
         report = progress

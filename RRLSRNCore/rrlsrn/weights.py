@@ -90,6 +90,9 @@ def load_model(path: Path | str, scale: int | None = None) -> nn.Module:
     model.eval()
     if scale is None or scale == model.scale:
         return model
+    if model.scale == 1:  # log(1) = 0 below: a through-plane model has no in-plane scale to cascade
+        raise RRLSRNError(f"{path} holds a through-plane model, not an in-plane one: give it with "
+                          "--through-plane-weights.")
     times = round(np.log(scale) / np.log(model.scale))
     if model.scale ** times != scale or times < 1:
         raise RRLSRNError(f"a ×{model.scale} model cannot make ×{scale}; use ×{model.scale} or a power of it.")

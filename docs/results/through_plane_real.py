@@ -85,15 +85,19 @@ def consistency_error(path: Path, model) -> float:
     return float(np.sqrt(np.mean((slice_profile.thick_slices(out, n, 4.0, "gaussian") - volume) ** 2)))
 
 
+def upscale_x4(path: Path, output: str, weights: str | None) -> None:
+    """``rrlsrn upscale PATH --spacing-from-name -o OUTPUT --through-plane 4`` in a child, as a user runs it."""
+    command = [sys.executable, "-m", "rrlsrn", "upscale", str(path), "--spacing-from-name", "-o", output,
+               "--through-plane", "4", "-q"]
+    subprocess.run(command + (["--through-plane-weights", weights] if weights else []), check=True)
+
+
 def cli_seconds(path: Path, weights: str | None, repeats: int = 3) -> float:
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(repeats):
-            command = [sys.executable, "-m", "rrlsrn", "upscale", str(path), "--spacing-from-name", "-o",
-                       f"{tmp}/{r}.nii.gz", "--through-plane", "4", "-q"]
-            command += ["--through-plane-weights", weights] if weights else []
             t0 = time.perf_counter()
-            subprocess.run(command, check=True)
+            upscale_x4(path, f"{tmp}/{r}.nii.gz", weights)
             times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -105,9 +109,7 @@ def figure(path: Path, weights: str | None) -> Path:
     import matplotlib.pyplot as plt
 
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "rrlsrn", "upscale", str(path), "--spacing-from-name", "-o",
-                   f"{tmp}/x4.nii.gz", "--through-plane", "4", "-q"]
-        subprocess.run(command + (["--through-plane-weights", weights] if weights else []), check=True)
+        upscale_x4(path, f"{tmp}/x4.nii.gz", weights)
         restored = sitk.ReadImage(f"{tmp}/x4.nii.gz")
     original = io.read_volume(path, spacing_in_name=True)
     nearest = sitk.Resample(original, restored, sitk.Transform(), sitk.sitkNearestNeighbor)

@@ -166,10 +166,9 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     are skipped, a failing file is reported and the run goes on; exit 1 if any failed."""
     from pathlib import Path
 
-    from ..inference import check_finite_model, upscale_file
+    from ..inference import models_for, upscale_file
     from ..publish import is_temporary, same_file
     from ..discovery import DEFAULT_EXCLUDES, VOLUME_SUFFIXES, find_volumes
-    from ..weights import load_model, shipped_weights
 
     if args.output_dir is None:
         raise RRLSRNError("--input-dir needs --output-dir.")
@@ -189,13 +188,7 @@ def _upscale_cohort(args: argparse.Namespace) -> int:
     for path in files:
         stem = path.name[: -len(next(s for s in VOLUME_SUFFIXES if path.name.lower().endswith(s)))]
         outputs.setdefault(target / f"{stem}{settings.output_suffix()}.nii.gz", []).append(path)
-    model = through_plane_model = None
-    if settings.scale > 1:
-        model = load_model(args.weights or shipped_weights("rrlsrn"), settings.scale)
-        check_finite_model(model, args.weights or "the shipped model")
-    if settings.through_plane > 1:
-        through_plane_model = load_model(args.through_plane_weights or shipped_weights("through_plane"))
-        check_finite_model(through_plane_model, args.through_plane_weights or "the shipped through-plane model")
+    model, through_plane_model = models_for(settings, args.weights, args.through_plane_weights)
     done, skipped, failed = [], [], []
     for out, sources in outputs.items():
         if len(sources) > 1:  # a.nii.gz and a.nrrd: neither may silently take the other's place
