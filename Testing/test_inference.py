@@ -125,3 +125,26 @@ def test_out_of_memory_backs_off_to_smaller_batches_and_tiles(monkeypatch, rando
     monkeypatch.setattr(runner, "_forward", lambda *a: (_ for _ in ()).throw(torch.OutOfMemoryError("x")))
     with pytest.raises(RRLSRNError, match="out of memory"):
         super_resolve_slices(model, slices, "cpu", batch_size=2, tile=128)
+
+
+def test_in_plane_adapt_fine_tunes_a_copy_and_keeps_a_cascade(random_weights):
+    """`upscale --adapt`: the ×2 model (inside a ×4 cascade too) is fine-tuned on the scan's own
+    slices, the loaded model is left as it was, and the upscaled volume keeps its exact grid."""
+    import torch
+
+    from rrlsrn.adapt import adapt_in_plane
+    from rrlsrn.models import Cascade
+
+    model = load_model(random_weights, 4)
+    before = [p.detach().clone() for p in model.parameters()]
+    slices = np.random.default_rng(3).random((4, 48, 40)).astype(np.float32)
+    tuned = adapt_in_plane(model, slices, seconds=1.0)
+    assert isinstance(tuned, Cascade) and tuned.scale == 4 and not tuned.training
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(model.parameters(), tuned.parameters()))
+    image = oblique_image(size=(24, 20, 3), spacing=(0.8, 0.8, 4.0))
+    seen = []
+    out = upscale_image(image, load_model(random_weights), UpscaleSettings(adapt_seconds=0.5),
+                        progress=lambda done, total: seen.append((done, total)))
+    assert out.GetSize() == (48, 40, 3) and seen[-1] == (6, 6)
+    assert_same_bounds(out, image)

@@ -160,14 +160,16 @@ def test_adapt_fine_tunes_a_copy(random_through_plane_weights):
 
 
 @pytest.mark.slow
-def test_upscale_adapt_runs_and_is_refused_without_through_plane(tmp_path, random_through_plane_weights):
+def test_upscale_adapt_runs_through_plane_and_in_plane(tmp_path, random_through_plane_weights, random_weights):
     sitk.WriteImage(oblique_image(size=(40, 36, 5), spacing=(0.5, 0.5, 3.0)), str(tmp_path / "in.nrrd"))
     done = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "a.nrrd"), "--through-plane", "2",
                    "--adapt", "1", "--through-plane-weights", str(random_through_plane_weights), "-q")
     assert done.returncode == 0, done.stderr
     assert sitk.ReadImage(str(tmp_path / "a.nrrd")).GetSize() == (40, 36, 10)
-    refused = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "b.nrrd"), "--adapt")
-    assert refused.returncode == 1 and "only apply with --through-plane" in refused.stderr
+    in_plane = run_cli("upscale", str(tmp_path / "in.nrrd"), "-o", str(tmp_path / "b.nrrd"), "--adapt", "1",
+                       "--weights", str(random_weights), "-q")
+    assert in_plane.returncode == 0, in_plane.stderr
+    assert sitk.ReadImage(str(tmp_path / "b.nrrd")).GetSize() == (80, 72, 5)
 
 
 @pytest.mark.slow

@@ -136,6 +136,21 @@ def test_base_config_problems_are_one_sentence(tmp_path, capsys, files, message)
     assert message.format(dir=tmp_path) in error, error
 
 
+def test_volume_weights_skew_the_draw_and_are_checked():
+    from rrlsrn.patches import volume_sampling_weights
+
+    paths = [Path("d/adult/a.nii.gz"), Path("d/adult/stroke_T2.nii.gz"), Path("d/atlas/b.nii.gz")]
+    assert volume_sampling_weights(paths, {}) is None  # the uniform draw of older runs
+    weights = volume_sampling_weights(paths, {"stroke_T2": 1, "adult/": 3})
+    assert weights.tolist() == [3.0, 1.0, 1.0]
+    draws = torch.multinomial(weights, 5000, replacement=True, generator=torch.Generator().manual_seed(0))
+    assert abs((draws == 0).float().mean().item() - 0.6) < 0.03
+    for bad, message in (({"nowhere/": 2}, "in no training volume"), ({"adult/": -1}, "must be a number >= 0"),
+                         ({"d/": 0}, "every training volume has weight 0")):
+        with pytest.raises(RRLSRNError, match=message):
+            volume_sampling_weights(paths, bad)
+
+
 def test_the_shipped_configs_share_their_data_split():
     """configs/*.json name a split file as their base instead of repeating ~35 paths."""
     configs = Path(__file__).resolve().parents[1] / "configs"
@@ -144,7 +159,12 @@ def test_the_shipped_configs_share_their_data_split():
         if path.name.startswith("data_split"):
             assert set(values) == {"inputs", "val"}, path.name
         elif path.name != "through_plane_cpu.json":  # still whole: converted once the run reading it has ended
-            assert "inputs" not in values and values["base"].startswith("data_split"), path.name
+            assert "inputs" not in values, path.name
+            base = values["base"]  # a chain of bases ends in a split file
+            while "base" in (named := json.loads((configs / base).read_text())):
+                assert "inputs" not in named, base
+                base = named["base"]
+            assert base.startswith("data_split"), path.name
             cfg = resolve_config(path, {})
             assert cfg.inputs and cfg.val and not set(cfg.inputs) & set(cfg.val), path.name
 

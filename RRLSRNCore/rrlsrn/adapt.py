@@ -1,10 +1,15 @@
-"""Adapting the through-plane model to one scan (``rrlsrn upscale --through-plane F --adapt``).
+"""Adapting a shipped model to one scan (``rrlsrn upscale --adapt``) for a bounded time.
 
-A thick-slice stack holds fine detail in its own slices. For a bounded time the shipped model is
-fine-tuned on patches of those slices, one in-plane axis measured as thick slices with the
-stack's own ratio, thickness and profile (the self-supervised pairs of SMORE, Zhao et al., IEEE
-TMI 2021), then restores the stack. The slices' pixels are finer than the restored slice
-spacing, so the pairs show the network the scan's contrast and anatomy at a smaller scale.
+Through-plane: a thick-slice stack holds fine detail in its own slices. The model is fine-tuned
+on patches of those slices, one in-plane axis measured as thick slices with the stack's own
+ratio, thickness and profile (the self-supervised pairs of SMORE, Zhao et al., IEEE TMI 2021),
+then restores the stack. The slices' pixels are finer than the restored slice spacing, so the
+pairs show the network the scan's contrast and anatomy at a smaller scale.
+
+In-plane: the ×2 model is fine-tuned on the scan's own slices as targets, their low-resolution
+inputs made by the MR acquisition model (k-space truncation, partial Fourier, apodisation,
+complex noise) or bicubic ×½ (zero-shot pairs as in ZSSR, Shocher et al., CVPR 2018): the
+network sees this scan's contrast, noise and anatomy one octave down.
 """
 from __future__ import annotations
 
@@ -18,7 +23,8 @@ from torch import nn
 
 from .intensity import TISSUE
 from .losses import SRLoss
-from .patches import through_plane_pair
+from .models import Cascade
+from .patches import make_lr, through_plane_pair
 from .train_config import TrainConfig
 
 PATCH = 64
@@ -42,6 +48,33 @@ def slice_patches(volume: np.ndarray, generator: torch.Generator, n: int, patch:
     return torch.stack([torch.rot90(p, int(k), dims=(-2, -1)) for p, k in zip(torch.from_numpy(out), turns)])
 
 
+# The in-plane pairs' degradation: the mix the v2 fine-tuning saw (configs/v2_finetune_cpu.json).
+IN_PLANE_PAIRS = TrainConfig(degradation="acquisition", kspace_fraction=0.55, acquisition={
+    "anisotropic_prob": 0.15, "keep_min": 0.7, "partial_fourier_prob": 0.15, "partial_fourier_min": 0.6,
+    "window_prob": 0.15, "window_max": 1.0, "noise_prob": 0.3, "noise_max": 0.015})
+
+Pairs = Callable[[torch.Generator], tuple[torch.Tensor, torch.Tensor]]
+
+
+def _fine_tune(model: nn.Module, pairs: Pairs, seconds: float, device, progress: Callable[[float], None] | None,
+               seed: int) -> nn.Module:
+    """A copy of ``model`` trained for ``seconds`` on batches ``pairs(generator)`` → (input, target)."""
+    tuned = copy.deepcopy(model).to(device).train()
+    optimiser = torch.optim.Adam(tuned.parameters(), lr=LEARNING_RATE)
+    loss_fn = SRLoss()
+    generator = torch.Generator().manual_seed(seed)
+    start = time.monotonic()
+    while (used := time.monotonic() - start) < seconds:
+        inputs, target = pairs(generator)
+        loss = loss_fn(tuned(inputs.to(device)), target.to(device))
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        if progress:
+            progress(min(used / seconds, 1.0))
+    return tuned.eval()
+
+
 def adapt(model: nn.Module, volume: np.ndarray, ratio: float, thickness: float, profile: str, seconds: float,
           device="cpu", progress: Callable[[float], None] | None = None, seed: int = 0) -> nn.Module:
     """A copy of the through-plane ``model`` fine-tuned for ``seconds`` on ``volume``'s own slices
@@ -50,18 +83,21 @@ def adapt(model: nn.Module, volume: np.ndarray, ratio: float, thickness: float, 
     the share of the time used."""
     r = max(2, int(round(ratio)))
     cfg = TrainConfig(task="through_plane", arch="through_plane", ratios=[r], profiles=[profile], noise_max=0.0)
-    tuned = copy.deepcopy(model).to(device).train()
-    optimiser = torch.optim.Adam(tuned.parameters(), lr=LEARNING_RATE)
-    loss_fn = SRLoss()
-    generator = torch.Generator().manual_seed(seed)
-    start = time.monotonic()
-    while (used := time.monotonic() - start) < seconds:
-        inputs, target = through_plane_pair(slice_patches(volume, generator, BATCH), cfg, generator, r, profile,
-                                            thickness / ratio)
-        loss = loss_fn(tuned(inputs.to(device)), target.to(device))
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        optimiser.step()
-        if progress:
-            progress(min(used / seconds, 1.0))
-    return tuned.eval()
+    return _fine_tune(model, lambda g: through_plane_pair(slice_patches(volume, g, BATCH), cfg, g, r, profile,
+                                                          thickness / ratio), seconds, device, progress, seed)
+
+
+def adapt_in_plane(model: nn.Module, slices: np.ndarray, seconds: float, device="cpu",
+                   progress: Callable[[float], None] | None = None, seed: int = 0) -> nn.Module:
+    """A copy of the in-plane ``model`` fine-tuned for ``seconds`` on ``slices`` ``(N, h, w)``
+    (normalised) as targets, each ×2 step's input made by :data:`IN_PLANE_PAIRS`; a ×4/×8
+    cascade has its ×2 model adapted. ``progress`` gets the share of the time used."""
+    if isinstance(model, Cascade):
+        return Cascade(adapt_in_plane(model.model, slices, seconds, device, progress, seed), model.times).eval()
+    volume = np.moveaxis(slices, 0, -1)  # slice axis last, as slice_patches takes it
+
+    def pairs(generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        hr = slice_patches(volume, generator, BATCH)
+        return make_lr(hr, IN_PLANE_PAIRS, generator), hr
+
+    return _fine_tune(model, pairs, seconds, device, progress, seed)

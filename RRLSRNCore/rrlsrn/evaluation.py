@@ -19,6 +19,7 @@ from scipy import ndimage, stats
 from torch import nn
 
 from . import io
+from .adapt import adapt_in_plane
 from .degrade import bicubic_upsample, cubic_spline_upsample, kspace_resample_axis, simulate_lr
 from .errors import RRLSRNError
 from .geometry import AXIS_NAMES
@@ -153,6 +154,12 @@ def region_masks(hr: np.ndarray, region: str) -> np.ndarray:
 
 def network_upsampler(model: nn.Module, device: torch.device) -> Upsampler:
     return lambda lr: super_resolve_slices(model, lr, device)
+
+
+def adapted_upsampler(model: nn.Module, device: torch.device, seconds: float) -> Upsampler:
+    """``model`` first fine-tuned for ``seconds`` on the LR slices it is given, as
+    ``rrlsrn upscale --adapt`` does with a scan (the HR reference is never seen)."""
+    return lambda lr: super_resolve_slices(adapt_in_plane(model, lr, seconds, device), lr, device)
 
 
 def default_methods(scale: int, device: torch.device, weights: str | None = None, srcnn_weights: str | None = None,

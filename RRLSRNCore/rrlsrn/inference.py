@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from . import io
+from .adapt import adapt_in_plane
 from .errors import RRLSRNError
 from .geometry import Grid, bounding_box_with_margin, choose_slice_axis, in_plane_factors, upsampled_grid
 from .intensity import Normalisation
@@ -43,8 +44,14 @@ def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
         if progress:
             progress(slices.shape[0], slices.shape[0])
     else:
-        super_resolve_slices(model, slices, resolve_device(settings.device), settings.batch_size, settings.tile,
-                             Normalisation.fit(array), out=_SlicesInto(result, axis), progress=progress)
+        norm, device, n = Normalisation.fit(array), resolve_device(settings.device), slices.shape[0]
+        report = progress
+        if settings.adapt_seconds > 0:  # progress: the adaptation counts as much as the super-resolution
+            model = adapt_in_plane(model, norm.apply(slices), settings.adapt_seconds, device,
+                                   progress and (lambda share: progress(int(share * n), 2 * n)))
+            report = progress and (lambda done, _total: progress(n + done, 2 * n))
+        super_resolve_slices(model, slices, device, settings.batch_size, settings.tile, norm,
+                             out=_SlicesInto(result, axis), progress=report)
     return result
 
 

@@ -36,7 +36,7 @@ class UpscaleSettings:
     # The output, re-measured with the slice profile, reproduces the input: +0.2–0.6 dB when the
     # profile is right, −0.1 to −1.4 dB when it is not (docs/THROUGH_PLANE.md), so opt-in.
     consistency: bool = False
-    adapt_seconds: float = 0.0  # > 0: fine-tune the through-plane model on the scan's own slices first
+    adapt_seconds: float = 0.0  # > 0: fine-tune each model the run uses on the scan's own slices first, this long
 
     def output_suffix(self) -> str:
         """What ``rrlsrn upscale --output-dir`` appends to a name: ``_SRx2``, ``_SRz4``, ``_SRx2z2.5``."""
@@ -79,8 +79,8 @@ class UpscaleJob:
             args += ["--through-plane", repr(float(s.through_plane)), "--slice-profile", s.slice_profile]
             args += ["--slice-thickness", repr(float(s.slice_thickness))] if s.slice_thickness is not None else []
             args += ["--consistency"] if s.consistency else []
-            args += ["--adapt", repr(float(s.adapt_seconds))] if s.adapt_seconds > 0 else []
             args += ["--through-plane-weights", self.through_plane_weights] if self.through_plane_weights else []
+        args += ["--adapt", repr(float(s.adapt_seconds))] if s.adapt_seconds > 0 else []
         args += ["--mask", str(self.mask)] if self.mask is not None else []
         args += ["--crop-to-mask", repr(float(self.crop_margin_mm))] if self.crop_margin_mm is not None else []
         args += ["--keep-outside"] if self.mask is not None and not self.zero_outside else []

@@ -14,6 +14,7 @@ import torch
 
 from . import io, slice_profile
 from .degrade import acquire, cubic_spline_upsample, rician_noise, sample_acquisition, simulate_lr, zero_fill_interpolate
+from .errors import RRLSRNError
 from .intensity import TISSUE, Normalisation
 from .models import ThroughPlaneRRLSRN
 from .train_config import TrainConfig
@@ -29,10 +30,13 @@ def load_normalised(path: Path) -> np.ndarray:
 
 class PatchSampler:
     """Random 2D patches across every axis whose in-plane spacing is isotropic, mostly centred on
-    tissue (foreground-biased), from volumes held in memory."""
+    tissue (foreground-biased), from volumes held in memory; a volume is drawn with probability
+    proportional to its weight from ``volume_weights`` (uniformly without any)."""
 
-    def __init__(self, paths: list[Path], patch: int, foreground_fraction: float):
+    def __init__(self, paths: list[Path], patch: int, foreground_fraction: float,
+                 volume_weights: dict[str, float] | None = None):
         self.volumes = [load_normalised(p) for p in paths]
+        self.weights = volume_sampling_weights(paths, volume_weights or {})
         self.patch, self.fg_fraction = patch, foreground_fraction
         self.foreground = []
         for v in self.volumes:
@@ -56,7 +60,10 @@ class PatchSampler:
         p = self.patch
         out = np.zeros((n, 1, p, p), np.float32)
         for b in range(n):
-            v = int(torch.randint(len(self.volumes), (1,), generator=generator))
+            if self.weights is None:  # the draw every run before volume_weights made, kept for reproducibility
+                v = int(torch.randint(len(self.volumes), (1,), generator=generator))
+            else:
+                v = int(torch.multinomial(self.weights, 1, generator=generator))
             vol = self.volumes[v]
             axes = self.axes[v]
             axis = axes[int(torch.randint(len(axes), (1,), generator=generator))]
@@ -71,6 +78,22 @@ class PatchSampler:
             src = plane[max(r0, 0):r0 + p, max(c0, 0):c0 + p]
             out[b, 0, max(-r0, 0):max(-r0, 0) + src.shape[0], max(-c0, 0):max(-c0, 0) + src.shape[1]] = src
         return torch.from_numpy(out)
+
+
+def volume_sampling_weights(paths: list[Path], volume_weights: dict[str, float]) -> torch.Tensor | None:
+    """Each path's weight (the first key of ``volume_weights`` found in it, else 1), or None when
+    every weight is 1. A key matching no path or a negative weight is refused."""
+    if not volume_weights:
+        return None
+    for key, weight in volume_weights.items():
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise RRLSRNError(f"volume_weights: the weight of {key!r} must be a number >= 0, not {weight!r}.")
+        if not any(key in str(p) for p in paths):
+            raise RRLSRNError(f"volume_weights: {key!r} is in no training volume's path.")
+    weights = [next((float(w) for k, w in volume_weights.items() if k in str(p)), 1.0) for p in paths]
+    if sum(weights) <= 0:
+        raise RRLSRNError("volume_weights: every training volume has weight 0.")
+    return torch.tensor(weights, dtype=torch.float64)
 
 
 def augment(hr: torch.Tensor, generator: torch.Generator, noise_max: float = 0.0) -> torch.Tensor:

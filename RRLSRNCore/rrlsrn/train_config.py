@@ -47,6 +47,9 @@ class TrainConfig:
     charbonnier_weight: float = 1.0
     gdl_weight: float = 1.0
     foreground_fraction: float = 0.9
+    # patch-sampling weight per volume: {substring of its path: weight}; the first key found in a
+    # path applies, others weigh 1 (natively sampled scans carry the fine detail a smooth atlas lacks)
+    volume_weights: dict = field(default_factory=dict)
     val_slices: int = 8
     seed: int = 0
     threads: int = 0

@@ -174,7 +174,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True, time_li
     elif rank == 0:
         folder.start(cfg)
     net = nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    sampler = PatchSampler(find_volumes(cfg.inputs, cfg.exclude), cfg.patch_size, cfg.foreground_fraction)
+    sampler = PatchSampler(find_volumes(cfg.inputs, cfg.exclude), cfg.patch_size, cfg.foreground_fraction,
+                           cfg.volume_weights)
     validation = Validation(cfg, rank)
     loss_fn = SRLoss(cfg.charbonnier_weight, cfg.gdl_weight, reduction="sum" if cfg.recipe == "paper" else "mean")
     # Every rank draws the same global batch and trains on its share, so N processes follow the

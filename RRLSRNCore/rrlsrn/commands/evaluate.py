@@ -7,12 +7,13 @@ from pathlib import Path
 
 from ..discovery import DEFAULT_EXCLUDES, find_volumes
 from ..errors import RRLSRNError
-from ..evaluation import (GRIDS, EvalSettings, default_methods, evaluate_volumes, markdown_table, network_upsampler,
+from ..evaluation import (GRIDS, EvalSettings, adapted_upsampler, default_methods, evaluate_volumes, markdown_table, network_upsampler,
                           protocol_text, write_report)
 from ..geometry import AXIS_NAMES
 from ..progress import progress_bar
 from ..runner import resolve_device
-from ..weights import load_model
+from ..weights import load_model, shipped_weights
+from .options import positive_seconds
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lapsrn-mat", help="also score the official LapSRN_x2.mat (natural-image weights)")
     p.add_argument("--model", action="append", default=[], metavar="NAME=WEIGHTS",
                    help="also score this weights file under this name (repeatable; ablations)")
+    p.add_argument("--adapt", type=positive_seconds, metavar="SECONDS",
+                   help="also score 'RRLSRN adapted': the RRLSRN weights first fine-tuned for SECONDS on each "
+                   "volume's LR slices, as `rrlsrn upscale --adapt` does with a scan")
     p.add_argument("--scale", type=int, choices=(2, 4), default=2, help="in-plane factor (×4: the ×2 models twice)")
     p.add_argument("--degradation", choices=("bicubic", "kspace", "acquisition"), default="bicubic",
                    help="acquisition: the MR acquisition model (anisotropic matrix, partial Fourier, "
@@ -59,6 +63,9 @@ def _run(args: argparse.Namespace) -> int:
         if not name or not weights:
             raise RRLSRNError(f"--model takes NAME=WEIGHTS, not {entry!r}.")
         methods[name] = network_upsampler(load_model(weights, args.scale), device)
+    if args.adapt:
+        methods[f"RRLSRN adapted ({args.adapt:g} s)"] = adapted_upsampler(
+            load_model(args.weights or shipped_weights("rrlsrn"), args.scale), device, args.adapt)
     with progress_bar(args.quiet, unit="volume", desc="evaluating") as progress:
         records, example = evaluate_volumes(paths, methods, settings, progress)
     report = write_report(records, example, settings, Path(args.out), args.command_line)

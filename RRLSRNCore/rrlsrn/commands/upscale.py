@@ -39,6 +39,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                     help="slices per forward pass (default: 1 on CPU, measured fastest there; 16 on a GPU)")
     up.add_argument("--tile", type=positive_int, default=512,
                     help="largest slice side (low-res px) run in one piece; larger slices are tiled")
+    up.add_argument("--adapt", type=positive_seconds, nargs="?", const=60.0, metavar="SECONDS",
+                    help="first fine-tune each model the run uses (in-plane, through-plane) on this scan's own "
+                    "slices for SECONDS each (default when given without a value: 60)")
     tp = up.add_argument_group("through-plane (thick-slice stacks)")
     tp.add_argument("--through-plane", type=factor_above_one, metavar="F",
                     help="also restore the slice axis: F times as many slices over the same extent "
@@ -51,9 +54,6 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     tp.add_argument("--consistency", action="store_true",
                     help="with --through-plane: make the output, re-measured with the slice profile, reproduce the "
                     "input slices exactly (better when the profile and thickness are known, worse when they are not)")
-    tp.add_argument("--adapt", type=positive_seconds, nargs="?", const=60.0, metavar="SECONDS",
-                    help="with --through-plane: first fine-tune the through-plane model on this scan's own slices "
-                    "for SECONDS (default when given without a value: 60)")
     tp.add_argument("--through-plane-weights", metavar="PATH",
                     help="through-plane weights file (default: the shipped through-plane model)")
     up.add_argument("--mask", help="brain mask (any grid): the output is zero outside it")
@@ -121,7 +121,6 @@ def upscale_settings(args: argparse.Namespace):
         given = [name for name, unset in (("--slice-thickness", args.slice_thickness is None),
                                           ("--slice-profile", args.slice_profile == "gaussian"),
                                           ("--consistency", not args.consistency),
-                                          ("--adapt", args.adapt is None),
                                           ("--through-plane-weights", args.through_plane_weights is None)) if not unset]
         if given:
             raise RRLSRNError(f"{' and '.join(given)} only apply with --through-plane F.")
