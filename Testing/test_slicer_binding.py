@@ -123,6 +123,37 @@ def test_the_through_plane_section_is_bound_with_the_panels_ranges():
     assert field_kind(fields["sliceProfile"], enums)[0] == "enum"
 
 
+def test_adapt_to_this_scan_is_bound_in_the_super_resolution_section():
+    """The checkbox and its seconds spin box: bound to a bool and a ranged float (default off, 60 s),
+    in the Super-resolution section (adaptation applies to in-plane runs too), not the through-plane
+    one; the spin box follows the panel's adapt_seconds rule."""
+    ui_text = (MODULE / "Resources" / "UI" / "RRLSRN.ui").read_text()
+    bound = bound_widgets(ui_text)
+    assert (bound.get("adapt"), bound.get("adaptSeconds")) == ("QCheckBox", "QDoubleSpinBox")
+    sections = {w.get("name"): {c.get("name") for c in w.iter("widget")} for w in ET.fromstring(ui_text).iter("widget")
+                if w.get("class") == "ctkCollapsibleButton"}
+    assert {"adaptCheckBox", "adaptSecondsSpinBox"} <= sections["superResolutionCollapsibleButton"]
+    assert not any("adapt" in name.lower() for name in sections["throughPlaneCollapsibleButton"] if name)
+    tips = {w.get("name"): next((p.find("string").text for p in w.findall("property") if p.get("name") == "toolTip"), "")
+            for w in ET.fromstring(ui_text).iter("widget") if w.get("name") in ("adaptCheckBox", "adaptSecondsSpinBox")}
+    assert all("seconds" in tip and "per model" in tip for tip in tips.values()), tips
+
+    source = (MODULE / "RRLSRN.py").read_text()
+    fields = parameter_fields(source)
+    enums = lib_enums()
+    from RRLSRNLib import panel
+
+    assert field_kind(fields["adapt"], enums)[0] == "bool" and field_kind(fields["adaptSeconds"], enums)[0] == "float"
+    assert within_range(fields["adaptSeconds"], panel) == (5.0, 600.0)
+    defaults = {n.target.id: ast.unparse(n.value) for n in ast.walk(ast.parse(source))
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is not None}
+    assert defaults["adapt"] == "False" and defaults["adaptSeconds"] == "ADAPT_SECONDS_DEFAULT"
+    assert panel.ADAPT_SECONDS_DEFAULT == 60.0
+    # The Widget enables the spin box by the panel's rule and hands both fields to settings_from_panel.
+    assert "self.ui.adaptSecondsSpinBox.enabled = state.adapt_seconds" in source
+    assert "adapt=p.adapt, adapt_seconds=p.adaptSeconds" in source and "adapt=p.adapt)" in source
+
+
 def within_range(annotation: ast.AST, namespace) -> tuple:
     """(minimum, maximum) of an ``Annotated[..., WithinRange(a, b)]`` or ``WithinRange(*NAME)`` (NAME
     read from ``namespace``)."""

@@ -149,9 +149,13 @@ def test_panel_state_idle_running_and_unsupported():
     assert not state(has_inside_points=False).create_mask
     assert idle.through_plane_options and not running.through_plane_options
     assert not state(through_plane=1.0).through_plane_options  # thickness, profile, consistency: only with a factor
-    unsupported = state(supported=False)
+    # "Adapt to this scan": its seconds only when ticked (with or without a through-plane factor), never while running
+    assert not idle.adapt_seconds and not state(adapt=False, through_plane=2.0).adapt_seconds
+    assert state(adapt=True).adapt_seconds and state(adapt=True, through_plane=1.0).adapt_seconds
+    assert not state(adapt=True, running=True).adapt_seconds
+    unsupported = state(supported=False, adapt=True)
     assert not any([unsupported.apply, unsupported.options, unsupported.create_mask, unsupported.crop,
-                    unsupported.through_plane_options])
+                    unsupported.through_plane_options, unsupported.adapt_seconds])
 
 
 def brain_segmentation(scene, volume, empty=False):
@@ -216,6 +220,33 @@ def test_settings_from_panel_through_plane():
     assert "--slice-thickness" not in default.command_line() and "--consistency" not in default.command_line()
     assert default.settings.slice_profile == "gaussian"
     assert through_plane_settings(scale=panel.Scale.X2).upscale_settings().output_suffix() == "_SRx2z2.5"
+
+
+def in_plane_settings(**overrides):
+    base = dict(scale=panel.Scale.X2, weights="", device="cpu", slice_axis="auto", mask_outside=False,
+                crop_to_brain=False, crop_margin_mm=5, has_brain=False)
+    return panel.settings_from_panel(**{**base, **overrides})
+
+
+def test_adapt_to_this_scan_is_off_unless_ticked():
+    """Unticked: no adaptation whatever the seconds field says; ticked: that many seconds per model,
+    in-plane alone as with a through-plane factor."""
+    assert panel.ADAPT_SECONDS_DEFAULT == 60.0 and panel.ADAPT_SECONDS_RANGE == (5.0, 600.0)
+    for off in (in_plane_settings(), in_plane_settings(adapt=False, adapt_seconds=30.0),
+                through_plane_settings(adapt=False, adapt_seconds=30.0)):
+        assert off.adapt_seconds == 0.0 and off.upscale_settings().adapt_seconds == 0.0
+        assert "--adapt" not in off.job(Path("a"), Path("b")).command_line(child=True)
+    on = in_plane_settings(adapt=True, adapt_seconds=30)
+    assert on.adapt_seconds == 30.0 and on.upscale_settings().adapt_seconds == 30.0
+    line = on.job(Path("a"), Path("b")).command_line(child=True)
+    assert line[line.index("--adapt") + 1] == "30.0" and "--through-plane" not in line  # in-plane only
+    line = through_plane_settings(adapt=True, adapt_seconds=30.0).job(Path("a"), Path("b")).command_line(child=True)
+    assert line.count("--adapt") == 1 and line[line.index("--adapt") + 1] == "30.0" and "--through-plane" in line
+    assert in_plane_settings(adapt=True).adapt_seconds == 60.0  # the spin box's default
+    for bad in (1.0, 601.0, float("nan")):
+        with pytest.raises(ValueError, match="from 5 to 600 seconds per model"):
+            in_plane_settings(adapt=True, adapt_seconds=bad)
+    assert in_plane_settings(adapt=False, adapt_seconds=float("nan")).adapt_seconds == 0.0  # unticked: ignored
 
 
 def test_the_panels_slice_profiles_are_the_cores():

@@ -12,6 +12,7 @@ from conftest import CHILD_PYTHON, REPO, SHORT_REFERENCE, STACKS, clicks, dice, 
 
 sys.path.insert(0, str(REPO / "RRLSRNExtension" / "RRLSRN"))
 from RRLSRNLib import RRLSRNLogic, SuperResolutionSettings  # noqa: E402
+from RRLSRNLib import panel  # noqa: E402
 
 from slicer_scene import (load_stack, markups, new_scene, oblique_volume, random_through_plane_weights,  # noqa: E402
                           ras_bounds)
@@ -118,6 +119,7 @@ def test_cancelled_run_leaves_the_scene_unchanged(scene, dev_stacks):
     before = slicer.util.arrayFromVolume(volume).copy()
     n_nodes = scene.GetNumberOfNodes()
     run = RRLSRNLogic(scene, CHILD_PYTHON).start_super_resolution(volume, SuperResolutionSettings(device="cpu", scale=4))
+    assert "--adapt" not in run.process.process.args  # "Adapt to this scan" is off by default
     run.cancel()
     assert run.poll() and run.output_node is None and run.error is None
     assert scene.GetNumberOfNodes() == n_nodes
@@ -142,6 +144,29 @@ def test_a_cancelled_masked_run_leaves_the_scene_unchanged(scene, dev_stacks):
     run.cancel()
     assert run.poll() and run.cancelled and run.output_node is None
     assert {scene.GetNthNode(n).GetID() for n in range(scene.GetNumberOfNodes())} == ids
+
+
+@pytest.mark.parametrize("through_plane", [1.0, 2.0])
+def test_adapt_to_this_scan_reaches_the_childs_command_line(scene, through_plane):
+    """The panel's box and seconds, through the Logic, to the child's ``--adapt SECONDS``: in-plane
+    alone as with a through-plane factor; unticked, no ``--adapt`` whatever the seconds field says."""
+    volume = oblique_volume(scene, shape=(6, 20, 16))
+    logic = RRLSRNLogic(scene, CHILD_PYTHON)
+    lines = {}
+    for adapt in (False, True):
+        settings = panel.settings_from_panel(scale=panel.Scale.X2, weights="", device="cpu", slice_axis="auto",
+                                             mask_outside=False, crop_to_brain=False, crop_margin_mm=5.0,
+                                             has_brain=False, through_plane=through_plane, adapt=adapt,
+                                             adapt_seconds=30.0)
+        assert settings.adapt_seconds == (30.0 if adapt else 0.0)
+        run = logic.start_super_resolution(volume, settings)
+        lines[adapt] = list(run.process.process.args)
+        run.cancel()
+        assert run.poll() and run.cancelled and run.output_node is None
+    assert "--adapt" not in lines[False]
+    on = lines[True]
+    assert on.count("--adapt") == 1 and on[on.index("--adapt") + 1] == "30.0"
+    assert ("--through-plane" in on) == (through_plane > 1)
 
 
 @pytest.mark.slow

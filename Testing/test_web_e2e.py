@@ -229,6 +229,13 @@ def test_web_workflow_end_to_end(server, browser, dev_stacks, tmp_path):
     wait_for(lambda: element(browser, "#slice-thickness").is_enabled(), 10, "the through-plane options")
     type_into(browser, "#through-plane", "1")
     wait_for(lambda: not element(browser, "#slice-thickness").is_enabled(), 10, "the through-plane options off")
+    # "Adapt to this scan" is off by default; its seconds field is enabled only while the box is ticked.
+    assert not browser.find_element(By.ID, "adapt").is_selected()
+    assert not element(browser, "#adapt-seconds").is_enabled()
+    check(browser, "adapt")
+    wait_for(lambda: element(browser, "#adapt-seconds").is_enabled(), 10, "the adaptation's seconds")
+    browser.execute_script("arguments[0].click()", browser.find_element(By.ID, "adapt"))  # untick
+    wait_for(lambda: not element(browser, "#adapt-seconds").is_enabled(), 10, "the adaptation's seconds off")
     element(browser, "#scale-1").click()
     element(browser, "#apply").click()
     refusal = element(browser, "#error")

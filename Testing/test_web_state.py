@@ -105,6 +105,21 @@ def test_controls_follow_the_slicer_panels_rules(session, stack):
     session.clear_points()
     assert session.point_count(INSIDE) == 0
     assert not session.controls().through_plane_options and session.controls(through_plane=2).through_plane_options
+    assert not session.controls().adapt_seconds and session.controls(adapt=True).adapt_seconds  # the seconds field
+
+
+def test_adapt_to_this_scan_reaches_the_childs_command_line(session, stack):
+    """Unticked (the default): no --adapt, whatever the seconds; ticked with 30 s: --adapt 30.0, in-plane only too."""
+    session.open_volume(stack, spacing_from_name=True)
+    for options, expected in [({}, None), ({"adapt": False, "adapt_seconds": 30}, None),
+                              ({"adapt": True, "adapt_seconds": 30}, "30.0"), ({"adapt": True}, "60.0")]:
+        session.start(device="cpu", **options)
+        line = list(session.run.process.process.args)
+        assert session.running and not session.controls(adapt=True).adapt_seconds  # locked while it runs
+        session.cancel()
+        assert not session.running and session.output_node is None
+        assert (line[line.index("--adapt") + 1] if "--adapt" in line else None) == expected, (options, line)
+        assert "--through-plane" not in line
 
 
 @pytest.mark.slow
@@ -182,6 +197,10 @@ def test_user_errors_are_clear(session, stack, tmp_path):
         session.start(through_plane=2, slice_thickness_mm=-1)
     with pytest.raises(ValueError, match="Unknown slice profile 'box'"):
         session.start(through_plane=2, slice_profile="box")
+    with pytest.raises(ValueError, match="from 5 to 600 seconds per model, not 1"):
+        session.start(adapt=True, adapt_seconds=1)
+    with pytest.raises(ValueError, match="seconds per model"):
+        session.start(adapt=True, adapt_seconds=float("nan"))
     assert session.run is None
     with pytest.raises(ValueError, match="no brain mask"):
         session.export("mask")

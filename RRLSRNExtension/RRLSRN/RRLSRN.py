@@ -24,9 +24,9 @@ from RRLSRNLib import RRLSRNLogic
 from RRLSRNLib.dependencies import (BRAIN_MASK, SUPER_RESOLUTION, TORCH_REQUIREMENT, DependencyError, constraints_text,
                                     install_plan, pip_install, pytorch_extension_available)
 from RRLSRNLib.job import probe_devices, python_executable
-from RRLSRNLib.panel import (DEVICES, SLICE_AXES, SLICE_THICKNESS_RANGE_MM, THROUGH_PLANE_RANGE, RunState, Scale,
-                             SliceProfile, brain_segment_id, panel_state, poll_run, settings_from_panel,
-                             unsupported_slicer, weights_argument)
+from RRLSRNLib.panel import (ADAPT_SECONDS_DEFAULT, ADAPT_SECONDS_RANGE, DEVICES, SLICE_AXES, SLICE_THICKNESS_RANGE_MM,
+                             THROUGH_PLANE_RANGE, RunState, Scale, SliceProfile, brain_segment_id, panel_state,
+                             poll_run, settings_from_panel, unsupported_slicer, weights_argument)
 from RRLSRNLib.views import show_side_by_side
 
 
@@ -71,6 +71,8 @@ class RRLSRNParameterNode:
     weightsPath: str = ""  # empty: the shipped model
     device: Annotated[str, Choice(DEVICES)] = "auto"
     sliceAxis: Annotated[str, Choice(SLICE_AXES)] = "auto"
+    adapt: bool = False  # "Adapt to this scan": off by default (it costs adaptSeconds per model)
+    adaptSeconds: Annotated[float, WithinRange(*ADAPT_SECONDS_RANGE)] = ADAPT_SECONDS_DEFAULT
     throughPlane: Annotated[float, WithinRange(*THROUGH_PLANE_RANGE)] = 1.0  # 1: off
     sliceThicknessMm: Annotated[float, WithinRange(*SLICE_THICKNESS_RANGE_MM)] = 0.0  # 0: the slice spacing
     sliceProfile: SliceProfile = SliceProfile.GAUSSIAN
@@ -180,7 +182,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
 
         state = panel_state(supported=True, has_input=bool(p.inputVolume), has_inside_points=bool(p.insidePoints),
                             has_brain=bool(segmentId), crop_to_brain=p.cropToBrain, through_plane=p.throughPlane,
-                            running=self._run is not None)
+                            running=self._run is not None, adapt=p.adapt)
         for section in (self.ui.inputsCollapsibleButton, self.ui.superResolutionCollapsibleButton,
                         self.ui.throughPlaneCollapsibleButton):
             section.enabled = state.options
@@ -189,6 +191,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
         self.ui.maskOutsideCheckBox.enabled = state.mask_outside
         self.ui.cropCheckBox.enabled = state.crop
         self.ui.cropMarginSpinBox.enabled = state.crop_margin
+        self.ui.adaptSecondsSpinBox.enabled = state.adapt_seconds
         for widget in (self.ui.sliceThicknessSpinBox, self.ui.sliceProfileComboBox, self.ui.consistencyCheckBox,
                        self.ui.throughPlaneWeightsPathLineEdit):
             widget.enabled = state.through_plane_options
@@ -341,7 +344,7 @@ class RRLSRNWidget(ScriptedLoadableModuleWidget, VTKObservationMixin):
                 mask_outside=p.maskOutside, crop_to_brain=p.cropToBrain, crop_margin_mm=p.cropMarginMm,
                 has_brain=bool(segmentId), through_plane=p.throughPlane, slice_thickness_mm=p.sliceThicknessMm,
                 slice_profile=p.sliceProfile, consistency=p.consistency,
-                through_plane_weights=p.throughPlaneWeightsPath)
+                through_plane_weights=p.throughPlaneWeightsPath, adapt=p.adapt, adapt_seconds=p.adaptSeconds)
         except ValueError as error:
             self._say(str(error), error=True)
             return
@@ -469,6 +472,20 @@ class RRLSRNTest(ScriptedLoadableModuleTest):
         self.assertIs(p.sliceProfile, SliceProfile.RECT)
         p.sliceProfile, p.throughPlane = SliceProfile.GAUSSIAN, 1.0
         self.assertFalse(widget.ui.consistencyCheckBox.enabled)
+
+        self.delayDisplay("Adapt to this scan: off by default, its seconds enabled only when ticked")
+        self.assertFalse(widget.ui.adaptCheckBox.checked)
+        self.assertFalse(p.adapt)
+        self.assertFalse(widget.ui.adaptSecondsSpinBox.enabled)
+        self.assertEqual(widget.ui.adaptSecondsSpinBox.value, 60.0)
+        widget.ui.adaptCheckBox.checked = True
+        self.assertTrue(p.adapt and widget.ui.adaptSecondsSpinBox.enabled)
+        widget.ui.adaptSecondsSpinBox.value = 30.0
+        self.assertEqual(p.adaptSeconds, 30.0)
+        widget.ui.adaptSecondsSpinBox.value = 5000.0
+        self.assertEqual(p.adaptSeconds, 600.0)  # the range of the parameter node's annotation
+        p.adapt, p.adaptSeconds = False, 60.0
+        self.assertFalse(widget.ui.adaptCheckBox.checked or widget.ui.adaptSecondsSpinBox.enabled)
 
         if not install_plan(BRAIN_MASK) or not testing:
             self.delayDisplay("Create brain mask from one point")

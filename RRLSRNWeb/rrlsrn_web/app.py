@@ -138,6 +138,7 @@ class RRLSRNWebApp:
             mask_outside=False, crop_to_brain=False, crop_margin=5.0,
             scale=2, device="auto", slice_axis="auto", devices=list(panel.DEVICES), slice_axes=list(panel.SLICE_AXES),
             through_plane=1.0, slice_thickness=0.0, slice_profile=panel.SliceProfile.GAUSSIAN.value, consistency=False,
+            adapt=False, adapt_seconds=panel.ADAPT_SECONDS_DEFAULT,
             slice_profiles=[{"title": p.label(), "value": p.value} for p in panel.SliceProfile],
             running=False, progress=0.0, has_input=False, has_output=False, layout_name=PLANES,
             window=1.0, level=0.5, wl_min=0.0, wl_max=1.0, slice_index=0, slice_max=0,
@@ -256,7 +257,9 @@ class RRLSRNWebApp:
                                crop_margin_mm=float(self.state.crop_margin or 0.0),
                                through_plane=float(self.state.through_plane or 1.0),
                                slice_thickness_mm=float(self.state.slice_thickness or 0.0),
-                               slice_profile=self.state.slice_profile, consistency=bool(self.state.consistency))
+                               slice_profile=self.state.slice_profile, consistency=bool(self.state.consistency),
+                               adapt=bool(self.state.adapt),
+                               adapt_seconds=_number(self.state.adapt_seconds, panel.ADAPT_SECONDS_DEFAULT))
             self.state.progress = 0.0
             self._poll_task = asyncio.ensure_future(self._poll())
         self._guard(action)
@@ -492,6 +495,7 @@ class RRLSRNWebApp:
                        disabled=("!options_enabled",), id="device")
             v3.VSelect(v_model=("slice_axis",), items=("slice_axes",), label="Slice axis", density="compact",
                        hide_details=True, disabled=("!options_enabled",), id="slice-axis")
+        self._adapt_controls()
         self._through_plane_controls()
         v3.VBtn("{{ apply_text }}", click=self.apply_or_cancel, disabled=("!can_apply",), id="apply", block=True,
                 color=("running ? 'orange' : 'primary'",))
@@ -506,6 +510,23 @@ class RRLSRNWebApp:
             v3.VBtn("Input planes", value=PLANES, id="layout-planes")
             v3.VBtn("Side by side", value=COMPARE, id="layout-compare")
 
+
+    def _adapt_controls(self) -> None:
+        """The Slicer panel's "Adapt to this scan" box and its seconds (in-plane and through-plane alike)."""
+        low, high = panel.ADAPT_SECONDS_RANGE
+        with html.Div(classes="d-flex ga-2 align-center"):
+            v3.VCheckbox(v_model=("adapt",), label="Adapt to this scan", density="compact", hide_details=True,
+                         disabled=("!options_enabled",), id="adapt",
+                         title="Before super-resolving, fine-tune each model the run uses (in-plane, and "
+                               "through-plane with a factor above 1) on this scan's own slices; costs the "
+                               "seconds set here per model")
+            v3.VTextField(v_model_number=("adapt_seconds",), type="number", label="Seconds per model",
+                          suffix="s", raw_attrs=[f'min="{low:g}"', f'max="{high:g}"', 'step="10"'],
+                          density="compact", hide_details=True,
+                          disabled=("!options_enabled || !adapt",),  # the panel's adapt_seconds
+                          id="adapt-seconds", style="max-width: 150px",
+                          title="How long each model is fine-tuned on this scan: the run takes about this "
+                                "much longer per model")
 
     def _through_plane_controls(self) -> None:
         """The Slicer panel's Through-plane section: the factor, and the options that apply only with one."""
@@ -560,6 +581,11 @@ def _vtk_matrix(node, which: str):
     matrix = vtk.vtkMatrix4x4()
     getattr(node, f"Get{which}Matrix")(matrix)
     return matrix
+
+
+def _number(value, empty: float) -> float:
+    """A number field's value (``empty`` when the field was cleared); the session refuses one out of range."""
+    return empty if value is None or (isinstance(value, str) and not value.strip()) else float(value)
 
 
 def _info(node) -> str:

@@ -211,11 +211,13 @@ class WebSession:
 
     # ------------------------------------------------------------------ super-resolution
 
-    def controls(self, *, crop_to_brain: bool = False, through_plane: float = 1.0) -> panel.PanelState:
+    def controls(self, *, crop_to_brain: bool = False, through_plane: float = 1.0,
+                 adapt: bool = False) -> panel.PanelState:
         """Which controls the page enables now (the Slicer panel's own rules)."""
         return panel.panel_state(supported=True, has_input=self.input_node is not None,
                                  has_inside_points=self.point_count(INSIDE) > 0, has_brain=bool(self.brain_id()),
-                                 crop_to_brain=crop_to_brain, through_plane=through_plane, running=self.running)
+                                 crop_to_brain=crop_to_brain, through_plane=through_plane, running=self.running,
+                                 adapt=adapt)
 
     @property
     def running(self) -> bool:
@@ -224,9 +226,11 @@ class WebSession:
     def start(self, *, scale: int = 2, device: str = "auto", slice_axis: str = "auto", mask_outside: bool = False,
               crop_to_brain: bool = False, crop_margin_mm: float = 5.0, weights: str = "", through_plane: float = 1.0,
               slice_thickness_mm: float = 0.0, slice_profile: str = "gaussian", consistency: bool = False,
-              through_plane_weights: str = "") -> None:
+              through_plane_weights: str = "", adapt: bool = False,
+              adapt_seconds: float = panel.ADAPT_SECONDS_DEFAULT) -> None:
         """Start a super-resolution with the Slicer panel's options (a slice thickness of 0 is the
-        slice spacing); the values a browser can send outside the panel's ranges are refused here."""
+        slice spacing; ``adapt``: fine-tune each model on the scan for ``adapt_seconds`` first); the
+        values a browser can send outside the panel's ranges are refused here."""
         self._refuse_while_running()
         self._need_input()
         if device not in panel.DEVICES:
@@ -254,7 +258,8 @@ class WebSession:
                                              has_brain=has_brain, through_plane=through_plane,
                                              slice_thickness_mm=slice_thickness_mm,
                                              slice_profile=profiles[slice_profile], consistency=consistency,
-                                             through_plane_weights=through_plane_weights)
+                                             through_plane_weights=through_plane_weights, adapt=bool(adapt),
+                                             adapt_seconds=float(adapt_seconds))
         output = self.output_node if self.output_node is not None and self.output_node.GetScene() is self.scene else None
         self.run = self.logic.start_super_resolution(self.input_node, settings, output_node=output,
                                                      segmentation_node=self.segmentation_node,

@@ -46,13 +46,14 @@ class SuperResolutionSettings:
     slice_profile: str = "gaussian"
     consistency: bool = False
     through_plane_weights: str = ""  # empty: the shipped through-plane model
+    adapt_seconds: float = 0.0  # > 0: fine-tune each model the run uses on the scan's own slices first, this long
 
     def upscale_settings(self) -> UpscaleSettings:
         """The core's model-side settings (they also name the output: ``output_suffix()``)."""
         return UpscaleSettings(scale=self.scale, slice_axis=self.slice_axis, device=self.device,
                                batch_size=self.batch_size, through_plane=self.through_plane,
                                slice_thickness=self.slice_thickness_mm, slice_profile=self.slice_profile,
-                               consistency=self.consistency)
+                               consistency=self.consistency, adapt_seconds=float(self.adapt_seconds))
 
     def job(self, input_path: Path, output_path: Path, mask_path: Path | None = None) -> UpscaleJob:
         """The core's upscale job for these settings (its command line is what the child runs)."""
