@@ -148,3 +148,28 @@ def test_in_plane_adapt_fine_tunes_a_copy_and_keeps_a_cascade(random_weights):
                         progress=lambda done, total: seen.append((done, total)))
     assert out.GetSize() == (48, 40, 3) and seen[-1] == (6, 6)
     assert_same_bounds(out, image)
+
+
+def test_precision_auto_keeps_float32_without_native_bf16_and_bf16_stays_close(random_weights, monkeypatch):
+    """--precision: auto is float32 on a CPU without native bf16 (this project's), and on one with
+    it only for a model whose image path stays float32 (the spline branch); bfloat16 when asked
+    changes the output by bf16 rounding only."""
+    from rrlsrn import runner
+    from rrlsrn.jobs import UpscaleJob as Job
+
+    cpu = torch.device("cpu")
+    upconv, spline = load_model(random_weights), RRLSRN(image_branch="spline").eval()
+    monkeypatch.setattr(runner, "native_bf16", lambda: False)
+    assert not runner.autocast_for(spline, cpu)._enabled
+    monkeypatch.setattr(runner, "native_bf16", lambda: True)
+    assert runner.autocast_for(spline, cpu)._enabled and not runner.autocast_for(upconv, cpu)._enabled
+    assert not runner.autocast_for(spline, cpu, "float32")._enabled and runner.autocast_for(upconv, cpu, "bfloat16")._enabled
+    with pytest.raises(RRLSRNError, match="precision must be one of"):
+        runner.autocast_for(upconv, cpu, "half")
+    lr = np.random.default_rng(4).random((2, 24, 24), dtype=np.float32)
+    exact = super_resolve_slices(spline, lr, cpu, precision="float32")
+    bf16 = super_resolve_slices(spline, lr, cpu, precision="bfloat16")
+    assert 0 < np.abs(bf16 - exact).max() < 0.02
+    job = Job("a.nii.gz", "b.nii.gz", settings=UpscaleSettings(precision="bfloat16"))
+    assert job.command_line()[job.command_line().index("--precision") + 1] == "bfloat16"
+    assert "--precision" not in Job("a.nii.gz", "b.nii.gz").command_line()

@@ -23,7 +23,7 @@ import torch
 from . import __version__
 from .degrade import cubic_spline_upsample
 from .inference import UpscaleSettings, upscale_image
-from .runner import model_input, prepare_model, super_resolve_slices
+from .runner import autocast_for, model_input, native_bf16, prepare_model, super_resolve_slices
 from .models import RRLSRN, SRCNN
 from .weights import load_model, shipped_weights
 
@@ -69,16 +69,16 @@ def _model(arch: str) -> torch.nn.Module:
         return (RRLSRN() if arch == "rrlsrn" else SRCNN()).eval()
 
 
-def _bare_forward(model: torch.nn.Module, tensors: list[torch.Tensor], device: torch.device) -> None:
-    amp = torch.autocast("cuda", dtype=torch.float16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
-    with torch.inference_mode(), amp:
+def _bare_forward(model: torch.nn.Module, tensors: list[torch.Tensor], device: torch.device, precision: str) -> None:
+    with torch.inference_mode(), autocast_for(model, device, precision):
         for x in tensors:
             model(x)
 
 
 def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128, slices: int = 16,
-                  repeats: int = 3, volume_slices: int = 100) -> dict:
-    """Measure every method at every batch size; returns the JSON-ready result."""
+                  repeats: int = 3, volume_slices: int = 100, precision: str = "auto") -> dict:
+    """Measure every method at every batch size (networks at ``precision``, as ``rrlsrn upscale
+    --precision`` runs them); returns the JSON-ready result."""
     lr = np.random.default_rng(0).random((slices, size, size), dtype=np.float32)
     models = {"SRCNN": _model("srcnn"), "RRLSRN": _model("rrlsrn")}
     results = []
@@ -87,9 +87,9 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
     for name, model in models.items():
         model = prepare_model(model, device)
         for batch in batch_sizes:
-            seconds = _timed(lambda: super_resolve_slices(model, lr, device, batch), device, repeats)
+            seconds = _timed(lambda: super_resolve_slices(model, lr, device, batch, precision=precision), device, repeats)
             tensors = [model_input(lr[i: i + batch], device) for i in range(0, slices, batch)]
-            bare = _timed(lambda: _bare_forward(model, tensors, device), device, repeats)
+            bare = _timed(lambda: _bare_forward(model, tensors, device, precision), device, repeats)
             results.append({"method": name, "batch_size": batch, "seconds": seconds, "bare_forward_seconds": bare,
                             "overhead": seconds / bare})
     for r in results:
@@ -99,9 +99,9 @@ def run_benchmark(device: torch.device, batch_sizes: list[int], size: int = 128,
     volume = sitk.GetImageFromArray(np.random.default_rng(1).random((volume_slices, size, size), dtype=np.float32))
     best_batch = min(batch_sizes, key=lambda b: next(r["seconds"] for r in results
                                                       if r["method"] == "RRLSRN" and r["batch_size"] == b))
-    settings = UpscaleSettings(device=device.type, batch_size=best_batch)
+    settings = UpscaleSettings(device=device.type, batch_size=best_batch, precision=precision)
     end_to_end = _timed(lambda: upscale_image(volume, models["RRLSRN"], settings), device, 1)
-    return {"machine": machine(device), "input_slice": [size, size], "output_slice": [2 * size, 2 * size],
+    return {"machine": {**machine(device), "native_bf16": native_bf16(), "precision": precision}, "input_slice": [size, size], "output_slice": [2 * size, 2 * size],
             "slices_per_timing": slices, "repeats": repeats, "volume_slices": volume_slices,
             "results": results,
             "rrlsrn_end_to_end_volume": {"slices": volume_slices, "batch_size": best_batch, "seconds": end_to_end}}

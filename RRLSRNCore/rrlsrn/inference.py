@@ -51,7 +51,7 @@ def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
                                    progress and (lambda share: progress(int(share * n), 2 * n)))
             report = progress and (lambda done, _total: progress(n + done, 2 * n))
         super_resolve_slices(model, slices, device, settings.batch_size, settings.tile, norm,
-                             out=_SlicesInto(result, axis), progress=report)
+                             out=_SlicesInto(result, axis), progress=report, precision=settings.precision)
     return result
 
 

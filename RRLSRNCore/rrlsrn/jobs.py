@@ -36,6 +36,7 @@ class UpscaleSettings:
     # The output, re-measured with the slice profile, reproduces the input: +0.2–0.6 dB when the
     # profile is right, −0.1 to −1.4 dB when it is not (docs/THROUGH_PLANE.md), so opt-in.
     consistency: bool = False
+    precision: str = "auto"  # rrlsrn.runner.autocast_for: float32 on this project's CPU
     adapt_seconds: float = 0.0  # > 0: fine-tune each model the run uses on the scan's own slices first, this long
 
     def output_suffix(self) -> str:
@@ -74,6 +75,7 @@ class UpscaleJob:
         args = ["upscale", str(self.input), "-o", str(self.output), "--scale", str(s.scale), "--slice-axis",
                 s.slice_axis, "--device", s.device, "--tile", str(s.tile)]
         args += ["--batch-size", str(s.batch_size)] if s.batch_size else []
+        args += ["--precision", s.precision] if s.precision != "auto" else []
         args += ["--weights", self.weights] if self.weights else []
         if s.through_plane > 1:
             args += ["--through-plane", repr(float(s.through_plane)), "--slice-profile", s.slice_profile]

@@ -16,6 +16,7 @@ from .intensity import Normalisation
 
 Progress = Callable[[int, int], None]
 DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("auto", "float32", "bfloat16")
 # Receptive-field margin (low-resolution pixels) kept around each tile: 12 3×3 convs reach
 # 12 px per ×2 level; 32 covers a ×8 cascade, so tiled output equals untiled output.
 TILE_OVERLAP = 32
@@ -31,6 +32,36 @@ def resolve_device(name: str = "auto") -> torch.device:
     if (name == "cuda" and not cuda) or (name == "mps" and not mps):
         raise RRLSRNError(f"device {name} was asked for but is not available on this machine.")
     return torch.device(name)
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX); without it bf16
+    autocast ran 13–21× slower than float32 on the project's CPU (docs/RESULTS.md §9)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def float32_image_path(model: nn.Module) -> bool:
+    """Whether ``model``'s image path (its output without the residual) stays float32 under
+    autocast: RRLSRN's spline branch (a ×4/×8 cascade of it too)."""
+    levels = getattr(getattr(model, "model", model), "levels", None)
+    return bool(levels) and all(getattr(level, "image_branch", None) == "spline" for level in levels)
+
+
+def autocast_for(model: nn.Module, device: torch.device, precision: str = "auto"):
+    """The autocast context ``model`` runs under. ``auto``: float16 on CUDA; on a CPU bfloat16
+    only where it is native and the image path stays float32 (bf16 cost ≤ 0.004 dB there, but
+    0.08–0.34 dB for the upconv branch: docs/RESULTS.md §9), else float32. ``float32``: no
+    autocast. ``bfloat16``: bf16 autocast on CPU and CUDA whatever the cost. MPS: float32."""
+    if precision not in PRECISIONS:
+        raise RRLSRNError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}.")
+    if device.type == "cuda" and precision != "float32":
+        return torch.autocast("cuda", dtype=torch.float16 if precision == "auto" else torch.bfloat16)
+    bf16 = device.type == "cpu" and (precision == "bfloat16"
+                                     or (precision == "auto" and native_bf16() and float32_image_path(model)))
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
 
 
 def prepare_model(model: nn.Module, device: torch.device) -> nn.Module:
@@ -66,11 +97,12 @@ def _forward(model: nn.Module, batch: torch.Tensor, tile: int) -> torch.Tensor:
 
 def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.device | str = "cpu",
                          batch_size: int | None = None, tile: int = 512, normalisation: Normalisation | None = None,
-                         out: np.ndarray | None = None, progress: Progress | None = None) -> np.ndarray:
+                         out: np.ndarray | None = None, progress: Progress | None = None,
+                         precision: str = "auto") -> np.ndarray:
     """Super-resolve a stack of 2D slices ``(N, h, w)`` → ``(N, s·h, s·w)`` float32.
 
     ``normalisation`` maps the slices' intensities to the model's [0, 1] and back (identity
-    when None). On CUDA, float16 autocast is used. An out-of-memory batch is retried with half
+    when None). ``precision``: see :func:`autocast_for`. An out-of-memory batch is retried with half
     as many slices, then smaller tiles. ``batch_size`` None: 1 on CPU (measured fastest
     there by ``rrlsrn benchmark``), 16 on a GPU.
     """
@@ -82,7 +114,7 @@ def super_resolve_slices(model: nn.Module, slices: np.ndarray, device: torch.dev
         out = np.empty((n, h * s, w * s), np.float32)
     norm = normalisation or Normalisation(0.0, 1.0)
     model = prepare_model(model, device)
-    amp = torch.autocast("cuda", dtype=torch.float16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
+    amp = autocast_for(model, device, precision)
     start = 0
     while start < n:
         stop = min(start + batch_size, n)

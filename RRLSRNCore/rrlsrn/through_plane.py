@@ -48,7 +48,7 @@ def check_settings(settings: UpscaleSettings, spacing: float) -> float:
 
 def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: float, profile: str = "gaussian",
                    consistency: bool = False, device="cpu", batch_size: int | None = None, tile: int = 512,
-                   progress: Progress | None = None, shift: float = 0.0) -> np.ndarray:
+                   progress: Progress | None = None, shift: float = 0.0, precision: str = "auto") -> np.ndarray:
     """A normalised volume ``(A, B, n)`` (slice axis last) restored onto ``(A, B, m)``.
 
     ``thickness`` is in output samples (slice thickness over the output spacing). The model runs
@@ -58,10 +58,10 @@ def restore_volume(volume: np.ndarray, model: nn.Module, m: int, thickness: floa
     a, b, n = volume.shape
     fine = slice_profile.interpolate(volume, m, shift)
     model = model.conditioned(m / n, thickness)
-    across_a = super_resolve_slices(model, fine, device, batch_size, tile,
+    across_a = super_resolve_slices(model, fine, device, batch_size, tile, precision=precision,
                                     progress=progress and (lambda done, _: progress(done, a + b)))
     across_b = super_resolve_slices(model, np.ascontiguousarray(fine.transpose(1, 0, 2)), device, batch_size, tile,
-                                    progress=progress and (lambda done, _: progress(a + done, a + b)))
+                                    precision=precision, progress=progress and (lambda done, _: progress(a + done, a + b)))
     result = 0.5 * (across_a + across_b.transpose(1, 0, 2))
     if consistency:
         result = slice_profile.enforce_consistency(result, volume, thickness, profile, shift)
@@ -98,6 +98,6 @@ def restore_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
                           progress and (lambda share: progress(int(share * planes), 2 * planes)))
             report = progress and (lambda done, _total: progress(planes + done, 2 * planes))
         restored = restore_volume(volume, model, m, thickness, settings.slice_profile, settings.consistency, device,
-                                  settings.batch_size, settings.tile, report)
+                                  settings.batch_size, settings.tile, report, precision=settings.precision)
         out = np.moveaxis(norm.undo(restored), -1, 2 - axis)
     return grid.apply_to(sitk.GetImageFromArray(np.ascontiguousarray(out, np.float32)))

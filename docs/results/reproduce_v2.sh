@@ -7,7 +7,11 @@
 # 2. The weights shipped before v2, for the comparison:
 #      mkdir -p runs/v1 && git show 0b92978:RRLSRNCore/rrlsrn/weights/rrlsrn_x2.pt > runs/v1/rrlsrn_x2.pt
 # PART=base: the v1 weights and the released LapSRN; PART=arms: the two ablation arms (run with GRIDS=stored);
-# PART=final: the v2 candidate (WEIGHTS=..., default runs/rrlsrn_v2_x2/last.pt; not shipped, see MODEL_CARD).
+# PART=final: a v2 candidate (WEIGHTS=..., default runs/rrlsrn_v2_x2/last.pt) into docs/results/${NAME:-v2}_*.
+#   The second session's fine-tunings (configs/rrlsrn_v2_x2_{upconv,spline}_cpu.json, --time-limit 64 / 78):
+#      PART=final NAME=v2u WEIGHTS=runs/rrlsrn_v2_x2_upconv/last.pt bash docs/results/reproduce_v2.sh
+#      PART=final NAME=v2s WEIGHTS=runs/rrlsrn_v2_x2_spline/last.pt bash docs/results/reproduce_v2.sh
+# PART=adapt: WEIGHTS with and without `--adapt 60` (in-plane) into docs/results/${NAME:-v2}adapt_*.
 set -euo pipefail
 D=../shared/data
 VAL="$D/infant_t1/sub-0006_ses-V01_T1w.nii.gz $D/fetal_atlas/gholipour2017_GA24_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA30_T2w.nii.gz $D/fetal_atlas/gholipour2017_GA36_T2w.nii.gz $D/fetal_atlas/spinabifida_GA27_operated_T2w.nii.gz $D/fetal_haste/sub-01_run-5_T2w.nii.gz $D/fetal_haste/sub-01_run-6_T2w.nii.gz $D/adult_child_t1_t2/seg3d_T1w.nii.gz $D/adult_child_t1_t2/pyradiomics_brain2_T1wGd.nrrd"
@@ -25,8 +29,11 @@ run() {  # $1 = val|dev, $2 = degradation, $3 = grid
     $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt \
        --model "paper form=runs/v2_ablation_paper/last.pt" --model "spline form=runs/v2_ablation_spline/last.pt" \
        --out docs/results/v2arms_${set}_${deg}_${grid}
+  elif [ "${PART}" = adapt ]; then
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --adapt 60 \
+       --out docs/results/${NAME:-v2}adapt_${set}_${deg}_${grid}
   else
-    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --out docs/results/v2_${set}_${deg}_${grid}
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --out docs/results/${NAME:-v2}_${set}_${deg}_${grid}
   fi
 }
 for grid in ${GRIDS:-stored acquired}; do

@@ -7,7 +7,7 @@ import json
 from .. import benchmark, io
 from ..benchmark import run_benchmark, table
 from ..errors import RRLSRNError
-from ..runner import resolve_device
+from ..runner import PRECISIONS, resolve_device
 from .options import positive_int
 
 
@@ -20,6 +20,7 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--slices", type=positive_int, default=16, help="slices per timing")
     p.add_argument("--repeats", type=positive_int, default=3)
     p.add_argument("--volume-slices", type=positive_int, default=100)
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help="as for rrlsrn upscale --precision")
     p.add_argument("--out", help="write the result as JSON here")
     p.set_defaults(func=_run)
 
@@ -32,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError:
         raise RRLSRNError(f"--batch-sizes must be comma-separated positive integers, not {args.batch_sizes!r}.") from None
     result = run_benchmark(resolve_device(args.device), batch_sizes, args.size, args.slices, args.repeats,
-                           args.volume_slices)
+                           args.volume_slices, args.precision)
     m = result["machine"]
     print(f"{m['cpu']} ({m['cores']} cores, {m['torch_threads']} torch threads), {m.get('gpu', m['device'])}, torch {m['torch']}")
     print(table(result))
