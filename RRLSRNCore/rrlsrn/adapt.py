@@ -7,9 +7,9 @@ then restores the stack. The slices' pixels are finer than the restored slice sp
 pairs show the network the scan's contrast and anatomy at a smaller scale.
 
 In-plane: the ×2 model is fine-tuned on the scan's own slices as targets, their low-resolution
-inputs made by the MR acquisition model (k-space truncation, partial Fourier, apodisation,
-complex noise) or bicubic ×½ (zero-shot pairs as in ZSSR, Shocher et al., CVPR 2018): the
-network sees this scan's contrast, noise and anatomy one octave down.
+inputs made by k-space truncation or bicubic ×½ as in its training (zero-shot pairs as in ZSSR,
+Shocher et al., CVPR 2018): the network sees this scan's contrast, noise and anatomy one octave
+down.
 """
 from __future__ import annotations
 
@@ -48,10 +48,10 @@ def slice_patches(volume: np.ndarray, generator: torch.Generator, n: int, patch:
     return torch.stack([torch.rot90(p, int(k), dims=(-2, -1)) for p, k in zip(torch.from_numpy(out), turns)])
 
 
-# The in-plane pairs' degradation: the mix the v2 fine-tuning saw (configs/v2_finetune_cpu.json).
-IN_PLANE_PAIRS = TrainConfig(degradation="acquisition", kspace_fraction=0.55, acquisition={
-    "anisotropic_prob": 0.15, "keep_min": 0.7, "partial_fourier_prob": 0.15, "partial_fourier_min": 0.6,
-    "window_prob": 0.15, "window_max": 1.0, "noise_prob": 0.3, "noise_max": 0.015})
+# The in-plane pairs' degradation: the shipped model's own training mix, bicubic ×½ or k-space
+# truncation per patch. Pairs from the MR acquisition model (partial Fourier, apodisation, noise,
+# anisotropic matrices) cost 0.8 dB on the dev stacks with k-space LR (docs/RESULTS.md §9).
+IN_PLANE_PAIRS = TrainConfig(degradation="mix", kspace_fraction=0.5)
 
 Pairs = Callable[[torch.Generator], tuple[torch.Tensor, torch.Tensor]]
 

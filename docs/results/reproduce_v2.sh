@@ -7,10 +7,14 @@
 # 2. The weights shipped before v2, for the comparison:
 #      mkdir -p runs/v1 && git show 0b92978:RRLSRNCore/rrlsrn/weights/rrlsrn_x2.pt > runs/v1/rrlsrn_x2.pt
 # PART=base: the v1 weights and the released LapSRN; PART=arms: the two ablation arms (run with GRIDS=stored);
-# PART=final: a v2 candidate (WEIGHTS=..., default runs/rrlsrn_v2_x2/last.pt) into docs/results/${NAME:-v2}_*.
-#   The second session's fine-tunings (configs/rrlsrn_v2_x2_{upconv,spline}_cpu.json, --time-limit 64 / 78):
-#      PART=final NAME=v2u WEIGHTS=runs/rrlsrn_v2_x2_upconv/last.pt bash docs/results/reproduce_v2.sh
-#      PART=final NAME=v2s WEIGHTS=runs/rrlsrn_v2_x2_spline/last.pt bash docs/results/reproduce_v2.sh
+# (The first candidate, runs/rrlsrn_v2_x2, was scored by the PART=final of commit 5874e25's version.)
+# PART=candidates: the second session's three fine-tunings from v1 (1 thread each, two at a time, shared CPU):
+#      rrlsrn train --config configs/rrlsrn_v2_x2_upconv_cpu.json --time-limit 64   # acquisition mix, upconv
+#      rrlsrn train --config configs/rrlsrn_v2_x2_mix_cpu.json --time-limit 52      # bicubic/k-space mix, upconv
+#      rrlsrn train --config configs/rrlsrn_v2_x2_spline_cpu.json                   # acquisition mix + zero-filled
+#                   targets, spline, from the first candidate (stopped by hand after 15 of 32 epochs)
+#   into docs/results/v2c_* (v1 again as RRLSRN: the same numbers as v2base_*, checked by build_results.py);
+#   with DEGRADATIONS=acquisition GRIDS=acquired: LR from the MR acquisition model.
 # PART=adapt: WEIGHTS with and without `--adapt 60` (in-plane) into docs/results/${NAME:-v2}adapt_*.
 set -euo pipefail
 D=../shared/data
@@ -18,22 +22,26 @@ VAL="$D/infant_t1/sub-0006_ses-V01_T1w.nii.gz $D/fetal_atlas/gholipour2017_GA24_
 DEV="$D/fetal_stacks_dev"
 LAPSRN=../shared/pretrained/LapSRN_x2.mat
 R="rrlsrn evaluate --device cpu -q"
-WEIGHTS=${WEIGHTS:-runs/rrlsrn_v2_x2/last.pt}
+WEIGHTS=${WEIGHTS:-RRLSRNCore/rrlsrn/weights/rrlsrn_x2.pt}
 run() {  # $1 = val|dev, $2 = degradation, $3 = grid
   local set=$1 deg=$2 grid=$3 vols extra=()
   if [ "$set" = val ]; then vols=$VAL; extra=(--max-slices 12); else vols=$DEV; fi
-  if [ "${PART:-final}" = base ]; then
+  if [ "${PART:-candidates}" = base ]; then
     $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt --lapsrn-mat $LAPSRN \
        --out docs/results/v2base_${set}_${deg}_${grid}
   elif [ "${PART}" = arms ]; then
     $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt \
        --model "paper form=runs/v2_ablation_paper/last.pt" --model "spline form=runs/v2_ablation_spline/last.pt" \
        --out docs/results/v2arms_${set}_${deg}_${grid}
+  elif [ "${PART}" = candidates ]; then
+    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights runs/v1/rrlsrn_x2.pt \
+       --model "v2 upconv=runs/rrlsrn_v2_x2_upconv/last.pt" --model "v2 mix=runs/rrlsrn_v2_x2_mix/last.pt" \
+       --model "v2 spline=runs/rrlsrn_v2_x2_spline/last.pt" --out docs/results/v2c_${set}_${deg}_${grid}
   elif [ "${PART}" = adapt ]; then
     $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --adapt 60 \
        --out docs/results/${NAME:-v2}adapt_${set}_${deg}_${grid}
   else
-    $R $vols "${extra[@]}" --degradation $deg --grid $grid --weights $WEIGHTS --out docs/results/${NAME:-v2}_${set}_${deg}_${grid}
+    echo "PART must be base, arms, candidates or adapt" >&2; exit 2
   fi
 }
 for grid in ${GRIDS:-stored acquired}; do
