@@ -17,7 +17,8 @@ SLICE_AXES = ("auto", "i", "j", "k")
 THROUGH_PLANE_RANGE = (1.0, 8.0)  # the factor's spin box; 1 = off
 SLICE_THICKNESS_RANGE_MM = (0.0, 50.0)  # 0 = the slice spacing
 # "Adapt to this scan": fine-tune each model the run uses on the scan's own slices for this many
-# seconds (each), before super-resolving. Opt-in: a few tenths of a dB measured on a CPU, for the time.
+# seconds (each), before super-resolving. Opt-in: measured, it did not help in-plane and gained 0.08 dB
+# through-plane on average (docs/RESULTS.md §9, docs/THROUGH_PLANE.md).
 ADAPT_SECONDS_RANGE = (5.0, 600.0)
 ADAPT_SECONDS_DEFAULT = 60.0
 NOTHING_TO_DO = "Scale ×1 keeps the in-plane grid: set a through-plane factor above 1, or choose ×2 or ×4."
