@@ -56,6 +56,16 @@ IN_PLANE_PAIRS = TrainConfig(degradation="mix", kspace_fraction=0.5)
 Pairs = Callable[[torch.Generator], tuple[torch.Tensor, torch.Tensor]]
 
 
+def halves(progress: Callable[[int, int], None] | None, total: int):
+    """``progress`` split between an adaptation (first half: a callback taking the share of its
+    time used) and the run after it (second half: a ``(done, total)`` callback), so the bar counts
+    both equally; (None, None) without ``progress``."""
+    if progress is None:
+        return None, None
+    return (lambda share: progress(int(share * total), 2 * total),
+            lambda done, _total: progress(total + done, 2 * total))
+
+
 def _fine_tune(model: nn.Module, pairs: Pairs, seconds: float, device, progress: Callable[[float], None] | None,
                seed: int) -> nn.Module:
     """A copy of ``model`` trained for ``seconds`` on batches ``pairs(generator)`` → (input, target)."""

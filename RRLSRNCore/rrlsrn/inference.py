@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from . import io
-from .adapt import adapt_in_plane
+from .adapt import adapt_in_plane, halves
 from .errors import RRLSRNError
 from .geometry import Grid, bounding_box_with_margin, choose_slice_axis, in_plane_factors, upsampled_grid
 from .intensity import Normalisation
@@ -46,10 +46,9 @@ def upscale_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
     else:
         norm, device, n = Normalisation.fit(array), resolve_device(settings.device), slices.shape[0]
         report = progress
-        if settings.adapt_seconds > 0:  # progress: the adaptation counts as much as the super-resolution
-            model = adapt_in_plane(model, norm.apply(slices), settings.adapt_seconds, device,
-                                   progress and (lambda share: progress(int(share * n), 2 * n)))
-            report = progress and (lambda done, _total: progress(n + done, 2 * n))
+        if settings.adapt_seconds > 0:
+            adapting, report = halves(progress, n)
+            model = adapt_in_plane(model, norm.apply(slices), settings.adapt_seconds, device, adapting)
         super_resolve_slices(model, slices, device, settings.batch_size, settings.tile, norm,
                              out=_SlicesInto(result, axis), progress=report, precision=settings.precision)
     return result

@@ -81,8 +81,9 @@ class PatchSampler:
 
 
 def volume_sampling_weights(paths: list[Path], volume_weights: dict[str, float]) -> torch.Tensor | None:
-    """Each path's weight (the first key of ``volume_weights`` found in it, else 1), or None when
-    every weight is 1. A key matching no path or a negative weight is refused."""
+    """Each path's weight (the first key of ``volume_weights`` found in it, else 1), or None
+    without ``volume_weights`` (the uniform draw). A key matching no path, a negative weight, or
+    weights all 0 are refused."""
     if not volume_weights:
         return None
     for key, weight in volume_weights.items():

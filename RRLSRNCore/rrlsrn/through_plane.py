@@ -16,7 +16,7 @@ import SimpleITK as sitk
 from torch import nn
 
 from . import slice_profile
-from .adapt import adapt
+from .adapt import adapt, halves
 from .errors import RRLSRNError
 from .geometry import Grid, choose_slice_axis, resized_grid, through_plane_size
 from .intensity import Normalisation
@@ -93,10 +93,10 @@ def restore_image(image: sitk.Image, model: nn.Module, settings: UpscaleSettings
         thickness, device = thickness_mm / grid.spacing[axis], resolve_device(settings.device)
         planes = volume.shape[0] + volume.shape[1]
         report = progress
-        if settings.adapt_seconds > 0:  # progress: the adaptation counts as much as the restoration
+        if settings.adapt_seconds > 0:
+            adapting, report = halves(progress, planes)
             model = adapt(model, volume, m / n, thickness, settings.slice_profile, settings.adapt_seconds, device,
-                          progress and (lambda share: progress(int(share * planes), 2 * planes)))
-            report = progress and (lambda done, _total: progress(planes + done, 2 * planes))
+                          adapting)
         restored = restore_volume(volume, model, m, thickness, settings.slice_profile, settings.consistency, device,
                                   settings.batch_size, settings.tile, report, precision=settings.precision)
         out = np.moveaxis(norm.undo(restored), -1, 2 - axis)

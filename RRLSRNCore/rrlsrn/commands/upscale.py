@@ -130,8 +130,9 @@ def upscale_settings(args: argparse.Namespace):
             raise RRLSRNError(f"{' and '.join(given)} only apply with --through-plane F.")
     scale = args.scale if args.scale is not None else (1 if args.through_plane else 2)
     return UpscaleSettings(scale=scale, slice_axis=args.slice_axis, device=args.device, batch_size=args.batch_size,
-                           tile=args.tile, precision=args.precision, through_plane=args.through_plane or 1.0, slice_thickness=args.slice_thickness,
-                           slice_profile=args.slice_profile, consistency=args.consistency, adapt_seconds=args.adapt or 0.0)
+                           tile=args.tile, precision=args.precision, through_plane=args.through_plane or 1.0,
+                           slice_thickness=args.slice_thickness, slice_profile=args.slice_profile,
+                           consistency=args.consistency, adapt_seconds=args.adapt or 0.0)
 
 
 def run(args: argparse.Namespace) -> int:
